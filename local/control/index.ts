@@ -1,0 +1,3 @@
+export * from './call-counter';
+export * from './control-routes';
+export * from './protocol';
