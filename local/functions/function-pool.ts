@@ -43,8 +43,15 @@ export class FunctionPool {
       const timeoutMs = this.definition.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const outcome = await worker.invoke(requestId, event, invokedFunctionArn, timeoutMs);
       const durationMs = performance.now() - start;
-      if (this.options.cold || this.closed || !worker.reusable) worker.kill();
-      else this.idle.push(worker);
+      if (this.options.cold) {
+        // A cold invocation ends with its sandbox, so a caller never sees a finished process still listed.
+        worker.kill();
+        await worker.exited;
+      } else if (this.closed || !worker.reusable) {
+        worker.kill();
+      } else {
+        this.idle.push(worker);
+      }
       return { ...outcome, durationMs, coldStart };
     } finally {
       this.releaseSlot();
