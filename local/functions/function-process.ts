@@ -114,7 +114,8 @@ export class FunctionProcess {
         resolve();
       };
       this.child.once('exit', (code, signal) => onGone(exitDescription(code, signal)));
-      this.child.once('error', (error) => {
+      // `on`, not `once`: a second 'error' (a failed send after a failed kill) must not go unhandled.
+      this.child.on('error', (error) => {
         // Spawn failures emit 'error' without 'exit'; a failed kill also lands here while the process lives on.
         if (this.child.pid === undefined) onGone(`spawn failed: ${error.message}`);
       });
@@ -160,7 +161,8 @@ export class FunctionProcess {
         },
       };
       this.child.send({ type: 'invoke', requestId, event, timeoutMs, invokedFunctionArn }, (error) => {
-        if (error) this.usable = false;
+        // A broken channel cannot deliver the answer either: end the sandbox so that the exit settles this call.
+        if (error) this.kill();
       });
     });
   }

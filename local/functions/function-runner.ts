@@ -21,6 +21,10 @@ const stderrSink: FunctionLogSink = (functionName, line) => {
  * invocations (or a fresh one per invocation with `cold: true`), with Lambda's context, environment,
  * timeout and error shapes.
  *
+ * Concurrency: one process runs one invocation at a time, as a Lambda execution environment does. Concurrent
+ * invocations of one function get up to `maxProcessesPerFunction` (default 4) processes; further ones queue
+ * in arrival order rather than fail, so that local runs never see throttling the emulator invented.
+ *
  * @example
  * const runner = new FunctionRunner({ account, region, environment: { AWS_ENDPOINT_URL: url }, cold: false });
  * runner.registerBuiltIns(repoRoot);

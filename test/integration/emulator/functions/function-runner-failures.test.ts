@@ -16,7 +16,7 @@ describe('FunctionRunner failures', () => {
   describe('timeout', () => {
     it('fails the invocation as Sandbox.Timedout and kills the process', async () => {
       const running = runner.invoke('hangs', {});
-      const pids = await waitForProcess('hangs');
+      const pids = await waitForProcess('hangs', 0);
       const outcome = await running;
 
       expect(outcome).toMatchObject({
@@ -88,11 +88,14 @@ describe('FunctionRunner failures', () => {
     });
   });
 
-  async function waitForProcess(name: string): Promise<number[]> {
-    while (runner.processIds(name).length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    // Let the worker receive the event before it is killed, so that the kill lands mid-invocation.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    return runner.processIds(name);
+  /** The function's process ids once it has one; `settleMs` later, so that a kill lands mid-invocation. */
+  async function waitForProcess(name: string, settleMs = 100): Promise<number[]> {
+    for (let tries = 0; runner.processIds(name).length === 0 && tries < 1000; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const pids = runner.processIds(name);
+    if (settleMs > 0) await new Promise((resolve) => setTimeout(resolve, settleMs));
+    return pids;
   }
 });
 
