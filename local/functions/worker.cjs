@@ -140,6 +140,8 @@ async function invoke(message) {
     awsRequestId: message.requestId,
     logGroupName: config.logGroupName,
     logStreamName: config.logStreamName,
+    // Reported but not honoured: the IPC channel keeps this process's event loop alive, so the answer is sent
+    // as soon as the callback is called, as with callbackWaitsForEmptyEventLoop = false.
     callbackWaitsForEmptyEventLoop: true,
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     // The legacy context methods, still offered by the Node.js runtime.
