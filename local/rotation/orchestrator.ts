@@ -42,6 +42,7 @@ export class RotationOrchestrator {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly retries: number;
   private readonly backoffMs: number;
+  private stopped = false;
 
   constructor(private readonly options: RotationOrchestratorOptions) {
     this.retries = options.retries ?? DEFAULT_ROTATION_RETRIES;
@@ -91,6 +92,11 @@ export class RotationOrchestrator {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight.values()]);
   }
 
+  /** Stops retrying (emulator shutdown): running rotations end as cancelled after their current step. */
+  shutdown(): void {
+    this.stopped = true;
+  }
+
   /** Forgets finished runs (running ones finish on their own). */
   clear(): void {
     for (let i = this.runs.length - 1; i >= 0; i -= 1) if (this.runs[i].status !== 'running') this.runs.splice(i, 1);
@@ -99,7 +105,7 @@ export class RotationOrchestrator {
   private async rotate(run: RotationRun): Promise<void> {
     const requestId = `Rotation-${run.secretArn}-${run.rotationToken}`;
     for (let attempt = 1; attempt <= this.retries + 1; attempt += 1) {
-      if (!this.options.store.isActive(run.secretArn, run.token)) {
+      if (this.stopped || !this.options.store.isActive(run.secretArn, run.token)) {
         run.status = 'cancelled';
         return;
       }
