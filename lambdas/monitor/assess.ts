@@ -1,4 +1,4 @@
-import { intervalHours, windowHours } from '../../lib/config/schedule-temp';
+import { intervalHours, validateRotationRules, windowHours } from '../../lib/config/schedule-temp';
 
 /** Rotation rules as Secrets Manager returns them. */
 export interface RotationRulesView {
@@ -58,6 +58,7 @@ export function assessSecret(secret: SecretView, pendingCreatedAt: Date | undefi
   let intervalH: number | undefined;
   let scheduleProblem: string | undefined;
   try {
+    validateRotationRules(rules);
     windowH = windowHours(rules);
     intervalH = intervalHours(rules);
   } catch (error) {

@@ -35,7 +35,7 @@ export class ManagedSecret extends Construct {
       if (tags.length > 0) {
         // CloudFormation cannot tag a secret it does not own, and the function reads its settings from tags.
         Annotations.of(this).addInfo(
-          `existing secret ${this.target.secretId} needs its settings as tags: aws secretsmanager tag-resource --secret-id ${this.target.secretId} --tags '${JSON.stringify(tags)}'`,
+          `existing secret ${this.target.secretId} needs its settings as tags: aws secretsmanager tag-resource --secret-id ${this.target.secretId} --tags '${JSON.stringify(tags).replaceAll("'", "'\\''")}'`,
         );
       }
       return;

@@ -60,10 +60,16 @@ export function synthesizeExample(options: SynthOptions = {}): Synthesized {
   return synthesize(loadConfig(EXAMPLE_CONFIG), options);
 }
 
-/** Every resource of the given type across templates. */
+/** Every resource of the given type across templates, keyed `<template index>/<logical id>`. */
 export function resourcesOf(
   templates: readonly Template[],
   type: string,
 ): Record<string, { Properties: Record<string, unknown> }> {
-  return Object.assign({}, ...templates.map((t) => t.findResources(type)));
+  const out: Record<string, { Properties: Record<string, unknown> }> = {};
+  templates.forEach((template, i) => {
+    for (const [id, resource] of Object.entries(template.findResources(type))) {
+      out[`${i}/${id}`] = resource as { Properties: Record<string, unknown> };
+    }
+  });
+  return out;
 }

@@ -1,0 +1,59 @@
+import { App, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { loadConfig } from '../../lib/config/load-config';
+import { NAG_REASONS } from '../../lib/nag-suppressions';
+import { RotationStack } from '../../lib/rotation-stack';
+import {
+  EXAMPLE_CONFIG,
+  inlineCode,
+  synthesize,
+  synthesizeExample,
+  validateWithPlanned,
+  WITH_PLANNED_TYPES,
+} from './synth-helpers';
+
+describe('cdk-nag AwsSolutions', () => {
+  it('finds nothing unacknowledged in the example stack', () => {
+    // Template.fromStack inside synthesizeExample synthesizes, and the nag plugin throws on any finding.
+    expect(() => synthesizeExample({ nag: true })).not.toThrow();
+  });
+
+  it('finds nothing unacknowledged with every planned type, a VPC, a boundary and a role prefix', () => {
+    const config = validateWithPlanned({
+      permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/boundary',
+      roleNamePrefix: 'app-',
+      functions: {
+        postgres: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0abc1234'] } },
+      },
+      secrets: [
+        {
+          name: 'db/app',
+          type: 'postgres',
+          create: true,
+          initialFields: { username: 'app', host: 'db.internal', port: 5432 },
+        },
+        {
+          name: 'db/reporting',
+          type: 'mysql',
+          dataApi: { clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:reports' },
+        },
+        { name: 'ci/deployer-key', type: 'iam-access-key', iamUser: { userName: 'ci-deployer' } },
+      ],
+    });
+    expect(() => synthesize(config, { credentialTypes: WITH_PLANNED_TYPES, nag: true })).not.toThrow();
+  });
+
+  it('fails synthesis on a finding nobody acknowledged', () => {
+    const app = new App();
+    const stack = new RotationStack(app, 'Nagged', { config: loadConfig(EXAMPLE_CONFIG), codeFor: inlineCode });
+    const role = new iam.Role(stack, 'Unjustified', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: ['*'] }));
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    expect(() => app.synth()).toThrow(/AwsSolutions-IAM5\[Resource::\*\]/);
+  });
+
+  it('gives every acknowledgement a reason a reviewer can check', () => {
+    for (const reason of Object.values(NAG_REASONS)) expect(reason.length).toBeGreaterThan(80);
+  });
+});
