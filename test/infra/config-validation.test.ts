@@ -64,6 +64,10 @@ describe('validateConfig', () => {
       expect(loaded.functions['random-secret']).toEqual({ memoryMb: 512, timeoutSeconds: 60, logRetentionDays: 365 });
     });
 
+    it('reads the YAML example as the same config as the JSON one', () => {
+      expect(loadConfig(EXAMPLE_CONFIG.replace(/\.json$/, '.yaml'))).toEqual(loadConfig(EXAMPLE_CONFIG));
+    });
+
     it('reads YAML files', () => {
       const dir = mkdtempSync(join(tmpdir(), 'rotation-config-'));
       const path = join(dir, 'rotation.yaml');
