@@ -70,7 +70,7 @@ export class RotationStack extends Stack {
         schedule: config.monitor.schedule,
         rotationFunctionPrefix,
         alarmActions: this.alerts.alarmActions,
-        logRetention: retentionDays(365),
+        logRetention: retentionDays(config.monitor.logRetentionDays),
         functionName: `${config.functionNamePrefix}secret-rotation-monitor`,
         ...(config.roleNamePrefix ? { roleName: `${config.roleNamePrefix}rotation-monitor` } : {}),
         ...(permissionsBoundary ? { permissionsBoundary } : {}),

@@ -81,6 +81,8 @@ export interface MonitorConfig {
   readonly enabled: boolean;
   /** EventBridge schedule of the monitor, e.g. `rate(1 hour)`. */
   readonly schedule: string;
+  /** Retention of the monitor's log group (the config's default retention). */
+  readonly logRetentionDays: number;
 }
 
 /** A whole validated config. */

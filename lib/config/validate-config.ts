@@ -106,10 +106,11 @@ function readNotifications(reader: FieldReader, raw: unknown): NotificationsConf
   };
 }
 
-function readMonitor(reader: FieldReader, raw: unknown): MonitorConfig {
+function readMonitor(reader: FieldReader, raw: unknown, logRetentionDays: number): MonitorConfig {
   const obj = reader.object(raw, 'monitor', false) ?? {};
   reader.onlyKeys(obj, ['enabled', 'schedule'], 'monitor');
   return {
+    logRetentionDays,
     enabled: reader.boolean(obj.enabled, 'monitor.enabled') ?? true,
     schedule:
       reader.string(
@@ -224,7 +225,7 @@ export function validateConfig(raw: unknown, options: ValidateConfigOptions = {}
       : {}),
     notifications: readNotifications(reader, top.notifications),
     functions,
-    monitor: readMonitor(reader, top.monitor),
+    monitor: readMonitor(reader, top.monitor, functionBase.logRetentionDays),
     secretsPerShard: reader.integer(top.secretsPerShard, 'secretsPerShard', 1, 100) ?? DEFAULT_SECRETS_PER_SHARD,
     secrets,
   };
