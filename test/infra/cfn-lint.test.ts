@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { synthesizeExample } from './synth-helpers';
@@ -27,6 +27,7 @@ describe('cfn-lint', () => {
     expect(templates.length).toBe(2);
     const result = spawnSync('cfn-lint', ['--format', 'parseable', ...templates], { encoding: 'utf8' });
     const errors = result.stdout.split('\n').filter((line) => /:E\d{4}:/.test(line));
+    rmSync(outdir, { recursive: true, force: true });
     expect(errors).toEqual([]);
     expect((result.status ?? 255) & CFN_LINT_ERRORS).toBe(0);
   }, 60_000);
