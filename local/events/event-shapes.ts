@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
 /** An event as EventBridge delivers it (AWS-BEHAVIOUR.md section 6). */
-export interface EmulatorEvent {
+// A type alias, not an interface, so that it is assignable to the event log's Record type.
+export type EmulatorEvent = {
   readonly version: '0';
   readonly id: string;
   readonly 'detail-type': string;
@@ -11,7 +12,7 @@ export interface EmulatorEvent {
   readonly region: string;
   readonly resources: readonly string[];
   readonly detail: Readonly<Record<string, unknown>>;
-}
+};
 
 /** The CloudTrail non-API events Secrets Manager records for rotation (section 6.1). */
 export type RotationEventName =
