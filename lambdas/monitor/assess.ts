@@ -1,4 +1,4 @@
-import { intervalHours, validateRotationRules, windowHours } from '../../lib/config/schedule-temp';
+import { nextWindowStart, validateRotationRules, windowHours } from '../core/schedule';
 
 /** Rotation rules as Secrets Manager returns them. */
 export interface RotationRulesView {
@@ -21,7 +21,7 @@ export interface SecretView {
 /** What the monitor concludes about one secret. */
 export interface SecretHealth {
   readonly name: string;
-  /** Last rotation (or creation) is older than the schedule's interval plus its window. */
+  /** The first rotation window after the last rotation (or creation) has closed without a rotation. */
   readonly overdue: boolean;
   /** AWSPENDING sits on a version without AWSCURRENT for longer than the window. */
   readonly stuck: boolean;
@@ -55,21 +55,18 @@ export function assessSecret(secret: SecretView, pendingCreatedAt: Date | undefi
   const hoursSinceRotation = reference === undefined ? undefined : (now.getTime() - reference.getTime()) / HOUR_MS;
   const rules = secret.rules ?? {};
   let windowH: number | undefined;
-  let intervalH: number | undefined;
+  let deadline: Date | undefined;
   let scheduleProblem: string | undefined;
   try {
     validateRotationRules(rules);
     windowH = windowHours(rules);
-    intervalH = intervalHours(rules);
+    // Overdue means the first window after the last rotation has closed: exact for cron schedules whose gaps
+    // vary (1st and 15th of the month), where "interval plus window" would be wrong one way or the other.
+    if (reference !== undefined) deadline = new Date(nextWindowStart(rules, reference).getTime() + windowH * HOUR_MS);
   } catch (error) {
     scheduleProblem = error instanceof Error ? error.message : String(error);
   }
-  const overdue =
-    secret.rotationEnabled &&
-    hoursSinceRotation !== undefined &&
-    intervalH !== undefined &&
-    windowH !== undefined &&
-    hoursSinceRotation > intervalH + windowH;
+  const overdue = secret.rotationEnabled && deadline !== undefined && now.getTime() > deadline.getTime();
   const stuck =
     pendingCreatedAt !== undefined && (now.getTime() - pendingCreatedAt.getTime()) / HOUR_MS > (windowH ?? 24);
   return {

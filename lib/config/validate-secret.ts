@@ -1,6 +1,6 @@
 import type { FieldReader } from './field-reader';
 import { DEFAULT_RISK_TIER, DEFAULT_WINDOW, RISK_TIER_SCHEDULES, RISK_TIERS } from './risk-tiers';
-import { scheduleIntervalHours, scheduleProblem } from './schedule-rules';
+import { longestGapHours, scheduleProblem } from './schedule-rules';
 import type { DataApiConfig, IamUserConfig, RiskTier, SecretConfig } from './schema';
 import { type SettingSpec, settingTagName, TYPE_PROFILES, type TypeProfile } from './type-profiles';
 
@@ -150,7 +150,7 @@ function readSchedule(
     return undefined;
   }
   if (own !== undefined && riskTier !== undefined) {
-    const hours = scheduleIntervalHours(own, effectiveWindow);
+    const hours = longestGapHours(own);
     const maxDays = RISK_TIER_SCHEDULES[riskTier].days;
     if (hours > maxDays * 24) {
       reader.reportText(

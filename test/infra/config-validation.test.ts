@@ -115,6 +115,18 @@ describe('validateConfig', () => {
         /at least every 30 days.*up to 90 days/,
       ],
       [
+        'a cron schedule whose longest gap exceeds its risk tier',
+        config([secret({ schedule: 'cron(0 2 1 */2 ? *)', riskTier: 'high' })]),
+        'secrets[0].schedule',
+        /at least every 30 days.*up to 6[12] days/,
+      ],
+      [
+        'a window that crosses the UTC day',
+        config([secret({ schedule: 'cron(0 22 * * ? *)', window: '4h' })]),
+        'secrets[0].schedule',
+        /cron\(0 22 \* \* \? \*\).*window "4h"/,
+      ],
+      [
         'an unknown risk tier',
         config([secret({ riskTier: 'critical' })]),
         'secrets[0].riskTier',

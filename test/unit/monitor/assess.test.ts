@@ -26,12 +26,25 @@ describe('assessSecret', () => {
     });
   });
 
-  it('reports a secret as overdue once its last rotation is older than the interval plus the window', () => {
-    expect(assessSecret(secret({ lastRotatedDate: hoursAgo(30 * 24 + 5) }), undefined, NOW).overdue).toBe(true);
+  it('reports a secret as overdue once the first window after its last rotation has closed', () => {
+    // rate(30 days): the next window is 2026-06-30 00:00-04:00 UTC; NOW is 12:00 that day.
+    const health = assessSecret(secret({ lastRotatedDate: new Date('2026-05-31T01:00:00Z') }), undefined, NOW);
+    expect(health.overdue).toBe(true);
   });
 
-  it('does not report a secret as overdue while it is still inside its window', () => {
-    expect(assessSecret(secret({ lastRotatedDate: hoursAgo(30 * 24 + 3) }), undefined, NOW).overdue).toBe(false);
+  it('does not report a secret as overdue while its window is still open', () => {
+    const inWindow = new Date('2026-06-30T03:00:00Z');
+    expect(
+      assessSecret(secret({ lastRotatedDate: new Date('2026-05-31T01:00:00Z') }), undefined, inWindow).overdue,
+    ).toBe(false);
+  });
+
+  it('follows the uneven gaps of a cron schedule', () => {
+    const rules = { ScheduleExpression: 'cron(0 2 1,15 * ? *)', Duration: '2h' };
+    const rotated = secret({ rules, lastRotatedDate: new Date('2026-06-15T02:30:00Z') });
+    // 15 days later is past the shortest gap (14 days) but before the next window (1 July, 02:00-04:00).
+    expect(assessSecret(rotated, undefined, new Date('2026-06-30T12:00:00Z')).overdue).toBe(false);
+    expect(assessSecret(rotated, undefined, new Date('2026-07-01T05:00:00Z')).overdue).toBe(true);
   });
 
   it('measures a never-rotated secret from its creation date', () => {
