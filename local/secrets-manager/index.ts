@@ -1,0 +1,5 @@
+export * from './model';
+export * from './options';
+export * from './service';
+export * from './store';
+export * from './versions';
