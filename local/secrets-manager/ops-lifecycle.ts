@@ -25,7 +25,7 @@ function mergeTags(existing: Tag[], added: readonly Tag[]): Tag[] {
 }
 
 export const createSecret: Operation = (input, { store }) => {
-  const name = input.requiredStr('Name', { min: 1, max: 512 });
+  const name = input.requiredStr('Name', { min: 1 });
   const value = readValue(input);
   const token = input.str('ClientRequestToken', TOKEN_RULE);
   if (value !== undefined && token === undefined) throw err.missingToken('InvalidRequestException');
