@@ -1,17 +1,15 @@
 import type { FieldReader } from './field-reader';
 import { DEFAULT_RISK_TIER, DEFAULT_WINDOW, RISK_TIER_SCHEDULES, RISK_TIERS } from './risk-tiers';
 import { longestGapHours, scheduleProblem } from './schedule-rules';
-import type { DataApiConfig, IamUserConfig, RiskTier, SecretConfig } from './schema';
-import { type SettingSpec, settingTagName, TYPE_PROFILES, type TypeProfile } from './type-profiles';
+import type { RiskTier, SecretConfig } from './schema';
+import { readDataApi, readIamUser, readInitialFields, readSettings } from './secret-parts';
+import { TYPE_PROFILES, type TypeProfile } from './type-profiles';
 
 /** Secret names as Secrets Manager allows them (AWS-BEHAVIOUR.md section 2). */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A complete secret ARN, with the 6-character suffix Secrets Manager appends. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
-const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z0-9-]+$/;
-const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
-const IAM_PATH = /^\/([\x21-\x7e]*\/)?$/;
 const WINDOW = /^[0-9]{1,2}h$/;
 const CONSTRUCT_ID = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
@@ -51,73 +49,6 @@ export function deriveSecretId(nameOrArn: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter((w) => w.length > 0);
   const id = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   return /^[A-Za-z]/.test(id) ? id : `Secret${id}`;
-}
-
-function readSetting(reader: FieldReader, spec: SettingSpec, value: unknown, path: string): string | undefined {
-  switch (spec.kind) {
-    case 'integer':
-      return reader.integer(value, path, spec.min, spec.max)?.toString();
-    case 'boolean':
-      return reader.boolean(value, path)?.toString();
-    case 'enum':
-      return reader.oneOf(value, path, spec.values);
-    case 'string':
-      return reader.string(value, path, spec.pattern, spec.describe);
-  }
-}
-
-function readSettings(
-  reader: FieldReader,
-  profile: TypeProfile,
-  raw: unknown,
-  path: string,
-): { tags: Record<string, string>; values: Record<string, unknown> } {
-  const tags: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const obj = reader.object(raw, path, false);
-  if (obj === undefined) return { tags, values };
-  const known = Object.keys(profile.settings);
-  for (const [key, value] of Object.entries(obj)) {
-    const spec = profile.settings[key];
-    if (spec === undefined) {
-      reader.report(`${path}.${key}`, known.length ? `one of the settings ${known.join(', ')}` : 'no settings', key);
-      continue;
-    }
-    const tagValue = readSetting(reader, spec, value, `${path}.${key}`);
-    if (tagValue !== undefined) {
-      tags[settingTagName(key)] = tagValue;
-      values[key] = value;
-    }
-  }
-  return { tags, values };
-}
-
-function readInitialFields(reader: FieldReader, raw: unknown, path: string): Record<string, string | number | boolean> {
-  const obj = reader.object(raw, path, false) ?? {};
-  const out: Record<string, string | number | boolean> = {};
-  for (const [key, value] of Object.entries(obj)) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') out[key] = value;
-    else reader.report(`${path}.${key}`, 'a string, number or boolean (non-secret field)', value);
-  }
-  return out;
-}
-
-function readDataApi(reader: FieldReader, raw: unknown, path: string): DataApiConfig | undefined {
-  const obj = reader.object(raw, path, false);
-  if (obj === undefined) return undefined;
-  reader.onlyKeys(obj, ['clusterArn', 'database'], path);
-  const clusterArn = reader.requiredString(obj.clusterArn, `${path}.clusterArn`, CLUSTER_ARN, 'an Aurora cluster ARN');
-  const database = reader.string(obj.database, `${path}.database`, /^[A-Za-z0-9_$-]{1,64}$/, 'a database name');
-  return clusterArn === undefined ? undefined : { clusterArn, ...(database ? { database } : {}) };
-}
-
-function readIamUser(reader: FieldReader, raw: unknown, path: string): IamUserConfig | undefined {
-  const obj = reader.object(raw, path, false);
-  if (obj === undefined) return undefined;
-  reader.onlyKeys(obj, ['userName', 'path'], path);
-  const userName = reader.requiredString(obj.userName, `${path}.userName`, IAM_USER_NAME, 'an IAM user name');
-  const userPath = reader.string(obj.path, `${path}.path`, IAM_PATH, 'an IAM path such as "/" or "/ci/"') ?? '/';
-  return userName === undefined ? undefined : { userName, path: userPath };
 }
 
 /** Schedule of a secret: its own, else its tier's; checked as Secrets Manager checks it. */

@@ -1,4 +1,5 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { CREDENTIAL_TYPES } from '../../lambdas/registry';
 import { loadConfig } from '../../lib/config/load-config';
 import { ROTATION_FAILURE_EVENTS } from '../../lib/constructs/rotation-failure-rule';
 import { RotationStack } from '../../lib/rotation-stack';
@@ -15,6 +16,13 @@ describe('RotationStack with the example config', () => {
   const config = loadConfig(EXAMPLE_CONFIG);
   const { main, shards, all, stack } = synthesizeExample();
   const [shard] = shards;
+
+  it('covers every credential type in lambdas/registry.ts', () => {
+    const used = new Set(config.secrets.map((s) => s.type));
+    const missing = CREDENTIAL_TYPES.map((t) => t.name).filter((name) => !used.has(name));
+    // A newly registered type needs a secret in examples/rotation.config.json (and the .yaml copy).
+    expect(missing).toEqual([]);
+  });
 
   it('puts all four example secrets in one shard', () => {
     expect(shards).toHaveLength(1);
