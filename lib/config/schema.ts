@@ -72,6 +72,8 @@ export interface SecretConfig {
   readonly masterSecret?: string;
   readonly dataApi?: DataApiConfig;
   readonly iamUser?: IamUserConfig;
+  /** JSON field that holds the generated value of a created secret; absent for a plain-string secret. */
+  readonly generatedField?: string;
   /** Non-secret fields of a created secret's first value (host, port, username...). */
   readonly initialFields: Readonly<Record<string, string | number | boolean>>;
 }

@@ -204,6 +204,9 @@ export function validateSecret(
     ...(owner !== undefined ? { owner } : {}),
     consumers,
     rotationTags: tags,
+    ...(profile?.generatedField(settings.values) !== undefined
+      ? { generatedField: profile.generatedField(settings.values) }
+      : {}),
     ...(masterSecret !== undefined ? { masterSecret } : {}),
     ...(dataApi !== undefined ? { dataApi } : {}),
     ...(iamUser !== undefined ? { iamUser } : {}),

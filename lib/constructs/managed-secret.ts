@@ -3,7 +3,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { SecretConfig } from '../config/schema';
-import { TYPE_PROFILES } from '../config/type-profiles';
 import { type SecretTarget, targetForArn, targetForName } from './secret-access';
 
 /** Props of `ManagedSecret`. */
@@ -40,14 +39,7 @@ export class ManagedSecret extends Construct {
       }
       return;
     }
-    const profile = TYPE_PROFILES[config.type];
-    const settings = Object.fromEntries(
-      Object.entries(config.rotationTags).map(([tag, value]) => [
-        tag.replace(/^rotation:/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),
-        value,
-      ]),
-    );
-    const field = profile?.generatedField(settings);
+    const field = config.generatedField;
     this.secret = new secretsmanager.Secret(this, 'Secret', {
       secretName: config.name,
       description: config.description ?? `Rotated ${config.type} secret (managed by ${props.managedBy})`,

@@ -9,7 +9,6 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { rotationFunctionName } from '../../lambdas/registry';
 import type { RotationConfig, SecretConfig } from '../config/schema';
-import { TYPE_PROFILES } from '../config/type-profiles';
 
 /** Where the config is applied: an emulator (or any Secrets Manager endpoint) in one account and Region. */
 export interface ApplyTarget {
@@ -50,9 +49,7 @@ export function secretTags(secret: SecretConfig, managedBy: string): Array<{ Key
 /** A throwaway first value, like the one CloudFormation generates: rotation replaces it. */
 function firstValue(secret: SecretConfig): string {
   const random = randomBytes(24).toString('hex');
-  const field = TYPE_PROFILES[secret.type]?.generatedField(
-    Object.fromEntries(Object.entries(secret.rotationTags).map(([k, v]) => [k === 'rotation:field' ? 'field' : k, v])),
-  );
+  const field = secret.generatedField;
   return field === undefined ? random : JSON.stringify({ ...secret.initialFields, [field]: random });
 }
 
