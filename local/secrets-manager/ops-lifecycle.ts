@@ -96,18 +96,20 @@ export const restoreSecret: Operation = (input, { store }) => {
   return { ARN: secret.arn, Name: secret.name };
 };
 
-export const tagResource: Operation = (input, { store }) => {
+export const tagResource: Operation = (input, { store, options }) => {
   const secret = store.getLive(input.requiredStr('SecretId', SECRET_ID_RULE));
   const tags = readTags(input);
   if (tags === undefined) throw err.param('Tags is required');
   secret.tags = mergeTags(secret.tags, tags);
+  secret.lastChanged = options.now().getTime();
   return {};
 };
 
-export const untagResource: Operation = (input, { store }) => {
+export const untagResource: Operation = (input, { store, options }) => {
   const secret = store.getLive(input.requiredStr('SecretId', SECRET_ID_RULE));
   const keys = input.strList('TagKeys', 0, MAX_TAGS, { min: 1, max: 128 });
   if (keys === undefined) throw err.param('TagKeys is required');
   secret.tags = secret.tags.filter((t) => !keys.includes(t.Key));
+  secret.lastChanged = options.now().getTime();
   return {};
 };

@@ -47,7 +47,12 @@ export const rotateSecret: Operation = (input, { store, options }) => {
   const rules = readRules(input) ?? secret.rotationRules;
   const rotateImmediately = input.bool('RotateImmediately') ?? true;
   if (!options.rotation.canInvoke(functionArn)) throw err.cannotInvoke();
-  if (rotationIncomplete(secret)) throw err.rotationInProgress();
+  const incomplete = rotationIncomplete(secret);
+  // An SDK retry of the call that started this very rotation gets the same answer, not "isn't complete".
+  if (incomplete?.id === token && secret.rotationEnabled === true && incomplete.value === undefined) {
+    return { ARN: secret.arn, Name: secret.name, VersionId: token };
+  }
+  if (incomplete) throw err.rotationInProgress();
 
   if (rotateImmediately) store.addPendingStub(secret, token);
   secret.rotationEnabled = true;

@@ -170,6 +170,14 @@ describe('Secrets Manager acceptance: rotation', () => {
     });
   });
 
+  it('answers a retried RotateSecret (same token) like the first call instead of reporting it incomplete', async () => {
+    const { arn } = await h.secret();
+    const body = { SecretId: arn, ClientRequestToken: randomUUID(), RotationLambdaARN: FUNCTION_ARN };
+    const first = await h.ok('RotateSecret', body);
+    expect(await h.ok('RotateSecret', body)).toEqual(first);
+    expect(h.rotations).toHaveLength(1);
+  });
+
   it('check 29: AWSPENDING together with AWSCURRENT (or absent) does not block RotateSecret', async () => {
     const { arn } = await h.secret();
     const token = (await rotate(arn, { RotationLambdaARN: FUNCTION_ARN })).body.VersionId;
