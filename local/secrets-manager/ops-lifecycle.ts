@@ -79,9 +79,7 @@ export const deleteSecret: Operation = (input, { store, options }) => {
       `The RecoveryWindowInDays value must be between 7 and 30 days (inclusive), got ${JSON.stringify(days)}.`,
     );
   }
-  if (secret.deletedDate !== undefined && !force) {
-    throw err.request("You can't perform this operation on the secret because it was already scheduled for deletion.");
-  }
+  if (secret.deletedDate !== undefined && !force) throw err.markedForDeletion();
   if (force) {
     store.remove(secret);
     return { ARN: secret.arn, Name: secret.name, DeletionDate: epoch(options.now().getTime()) };

@@ -150,6 +150,17 @@ describe('Secrets Manager: create, update, delete, restore, tags', () => {
     expect((await h.call('DescribeSecret', { SecretId: arn })).status).toBe(400);
   });
 
+  it('refuses a second scheduled deletion but force-deletes a secret already scheduled', async () => {
+    const { arn } = await h.secret();
+    await h.ok('DeleteSecret', { SecretId: arn });
+    const again = await h.call('DeleteSecret', { SecretId: arn });
+    expect(again.body.Message).toBe(
+      "You can't perform this operation on the secret because it was marked for deletion.",
+    );
+    await h.ok('DeleteSecret', { SecretId: arn, ForceDeleteWithoutRecovery: true });
+    expect((await h.call('RestoreSecret', { SecretId: arn })).body.__type).toBe('ResourceNotFoundException');
+  });
+
   it('RotateSecret refuses a secret scheduled for deletion, after the token check', async () => {
     const { arn } = await h.secret();
     await h.ok('DeleteSecret', { SecretId: arn });
