@@ -251,9 +251,10 @@ describe('RotationStack with planned credential types', () => {
     ],
   };
   const config = validateWithPlanned(raw);
+  const withPlanned = synthesize(config, { credentialTypes: WITH_PLANNED_TYPES });
 
   it('sets the permissions boundary and role name prefix on every role', () => {
-    const { all } = synthesize(config, { credentialTypes: WITH_PLANNED_TYPES });
+    const { all } = withPlanned;
     const roles = resourcesOf(all, 'AWS::IAM::Role');
     expect(Object.keys(roles)).toHaveLength(4);
     for (const role of Object.values(roles)) {
@@ -263,7 +264,7 @@ describe('RotationStack with planned credential types', () => {
   });
 
   it('names functions with the prefix and puts only the VPC type in the VPC', () => {
-    const { shards } = synthesize(config, { credentialTypes: WITH_PLANNED_TYPES });
+    const { shards } = withPlanned;
     shards[0].hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'acme-rotation-postgres',
       VpcConfig: { SubnetIds: ['subnet-0abc1234'], SecurityGroupIds: ['sg-0abc1234'] },
@@ -275,7 +276,7 @@ describe('RotationStack with planned credential types', () => {
   });
 
   it('warns that no revocation sweeper exists for a type that can revoke', () => {
-    const { stack } = synthesize(config, { credentialTypes: WITH_PLANNED_TYPES });
+    const { stack } = withPlanned;
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no revocation sweeper'))).toHaveLength(
       1,
     );
