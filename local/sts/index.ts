@@ -1,0 +1,1 @@
+export { createSts, STS_NAMESPACE } from './sts-service';
