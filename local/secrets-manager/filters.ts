@@ -1,4 +1,3 @@
-import { err } from './errors';
 import type { Input } from './input';
 import type { SecretRecord } from './model';
 
@@ -13,9 +12,8 @@ export interface SecretFilter {
 }
 
 export function readFilters(input: Input): SecretFilter[] | undefined {
-  return input.objList('Filters', 10)?.map((filter) => {
-    const key = filter.requiredStr('Key') as FilterKey;
-    if (!KEYS.includes(key)) throw err.param(`Filters Key must be one of ${KEYS.join(', ')}, got "${key}"`);
+  return input.objList('Filters', 0, 10)?.map((filter) => {
+    const key = filter.oneOf('Key', KEYS) ?? 'all';
     const values = filter.strList('Values', 1, 10, { max: 512, pattern: VALUE_PATTERN }) ?? [];
     return { key, values };
   });

@@ -9,7 +9,7 @@ import { describeView, epoch } from './views';
 const MAX_TAGS = 50;
 
 function readTags(input: Input): Tag[] | undefined {
-  return input.objList('Tags', MAX_TAGS)?.map((tag) => ({
+  return input.objList('Tags')?.map((tag) => ({
     Key: tag.requiredStr('Key', { min: 1, max: 128 }),
     Value: tag.str('Value', { max: 256 }) ?? '',
   }));
@@ -73,18 +73,16 @@ export const deleteSecret: Operation = (input, { store, options }) => {
   if (force && input.has('RecoveryWindowInDays')) {
     throw err.param("You can't use ForceDeleteWithoutRecovery in conjunction with RecoveryWindowInDays.");
   }
-  const days = input.raw('RecoveryWindowInDays') ?? 30;
-  if (!force && (typeof days !== 'number' || !Number.isInteger(days) || days < 7 || days > 30)) {
-    throw err.param(
-      `The RecoveryWindowInDays value must be between 7 and 30 days (inclusive), got ${JSON.stringify(days)}.`,
-    );
+  const days = input.int('RecoveryWindowInDays') ?? 30;
+  if (!force && (days < 7 || days > 30)) {
+    throw err.param(`The RecoveryWindowInDays value must be between 7 and 30 days (inclusive), got ${days}.`);
   }
   if (secret.deletedDate !== undefined && !force) throw err.markedForDeletion();
   if (force) {
     store.remove(secret);
     return { ARN: secret.arn, Name: secret.name, DeletionDate: epoch(options.now().getTime()) };
   }
-  store.scheduleDeletion(secret, days as number);
+  store.scheduleDeletion(secret, days);
   return { ARN: secret.arn, Name: secret.name, DeletionDate: epoch(secret.deletedDate as number) };
 };
 

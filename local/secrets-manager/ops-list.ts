@@ -9,7 +9,8 @@ import type { Operation } from './options';
 import { page } from './paging';
 import { listEntryView, secretValueView } from './views';
 
-const SORT_KEYS: Record<string, (s: SecretRecord) => number | string> = {
+const SORT_BY = ['created-date', 'last-accessed-date', 'last-changed-date', 'name'] as const;
+const SORT_KEYS: Record<(typeof SORT_BY)[number], (s: SecretRecord) => number | string> = {
   'created-date': (s) => s.created,
   'last-accessed-date': (s) => s.lastAccessed ?? 0,
   'last-changed-date': (s) => s.lastChanged,
@@ -21,11 +22,8 @@ export const listSecrets: Operation = (input, { store, options }) => {
   const max = input.int('MaxResults', 1, 100) ?? 100;
   const nextToken = input.str('NextToken', { min: 1, max: 4096 });
   const filters = readFilters(input) ?? [];
-  const order = input.str('SortOrder') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') throw err.param(`SortOrder must be asc or desc, got "${order}"`);
-  const sortBy = input.str('SortBy') ?? 'created-date';
-  const sortKey = SORT_KEYS[sortBy];
-  if (!sortKey) throw err.param(`SortBy must be one of ${Object.keys(SORT_KEYS).join(', ')}, got "${sortBy}"`);
+  const order = input.oneOf('SortOrder', ['asc', 'desc']) ?? 'desc';
+  const sortKey = SORT_KEYS[input.oneOf('SortBy', SORT_BY) ?? 'created-date'];
   const direction = order === 'asc' ? 1 : -1;
   const secrets = store
     .list()
@@ -82,16 +80,10 @@ export const batchGetSecretValue: Operation = (input, { store, options }) => {
 
 /** GetRandomPassword with the shared local generator; impossible options are InvalidParameterException. */
 export const getRandomPassword: Operation = (input) => {
-  const length = input.raw('PasswordLength');
-  if (
-    length !== undefined &&
-    (typeof length !== 'number' || !Number.isInteger(length) || length < 1 || length > 4096)
-  ) {
-    throw err.param(`PasswordLength must be an integer 1-4096, got ${JSON.stringify(length)}`);
-  }
+  const length = input.int('PasswordLength', 1, 4096);
   try {
     const password = generatePassword({
-      ...(length === undefined ? {} : { length: length as number }),
+      ...(length === undefined ? {} : { length }),
       excludeCharacters: input.str('ExcludeCharacters', { max: 4096 }) ?? '',
       excludeNumbers: input.bool('ExcludeNumbers') ?? false,
       excludePunctuation: input.bool('ExcludePunctuation') ?? false,

@@ -286,7 +286,8 @@ describe('Secrets Manager acceptance: rotation', () => {
     ).RandomPassword;
     expect(spaced).toBe(' '.repeat(60));
     const tooLong = await h.call('GetRandomPassword', { PasswordLength: 4097 });
-    expect(tooLong.body.__type).toBe('InvalidParameterException');
+    expect(tooLong.body.__type).toBe('ValidationException');
+    expect(tooLong.body.Message).toContain("'passwordLength'");
     const tooShort = await h.call('GetRandomPassword', { PasswordLength: 3 });
     expect(tooShort.body.__type).toBe('InvalidParameterException');
   });

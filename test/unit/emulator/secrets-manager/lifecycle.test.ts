@@ -64,7 +64,11 @@ describe('Secrets Manager: create, update, delete, restore, tags', () => {
       SecretString: 'x'.repeat(65537),
       ClientRequestToken: randomUUID(),
     });
-    expect(big.body.__type).toBe('InvalidParameterException');
+    expect(big.body).toEqual({
+      __type: 'ValidationException',
+      Message:
+        "1 validation error detected: Value at 'secretString' failed to satisfy constraint: Member must have length less than or equal to 65536",
+    });
     expect(big.body.Message).not.toContain('xxxx');
     const ok = await h.call('CreateSecret', {
       Name: 'max',
@@ -187,6 +191,22 @@ describe('Secrets Manager: create, update, delete, restore, tags', () => {
     ]);
     await h.ok('UntagResource', { SecretId: arn, TagKeys: ['env'] });
     expect((await h.ok('DescribeSecret', { SecretId: arn })).Tags).toEqual([{ Key: 'team', Value: 'db' }]);
+  });
+
+  it('reports model violations as ValidationException and wrong JSON types as SerializationException', async () => {
+    expect((await h.call('DescribeSecret', {})).body).toEqual({
+      __type: 'ValidationException',
+      Message:
+        "1 validation error detected: Value null at 'secretId' failed to satisfy constraint: Member must not be null",
+    });
+    const stages = await h.call('PutSecretValue', {
+      SecretId: 'x',
+      SecretString: 'v',
+      ClientRequestToken: randomUUID(),
+      VersionStages: Array.from({ length: 21 }, (_, i) => `L${i}`),
+    });
+    expect(stages.body.Message).toContain("'versionStages' failed to satisfy constraint");
+    expect((await h.call('DescribeSecret', { SecretId: 42 })).body.__type).toBe('SerializationException');
   });
 
   it('answers unknown operations and malformed JSON with protocol errors', async () => {

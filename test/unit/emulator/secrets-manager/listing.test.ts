@@ -32,7 +32,11 @@ describe('Secrets Manager: listing, filters, pagination, batch reads', () => {
     expect(await list({})).toEqual(['dev/db', 'prod/api', 'prod/db']);
     expect(await list({ SortOrder: 'asc' })).toEqual(['prod/db', 'prod/api', 'dev/db']);
     expect(await list({ SortBy: 'name', SortOrder: 'asc' })).toEqual(['dev/db', 'prod/api', 'prod/db']);
-    expect((await h.call('ListSecrets', { SortOrder: 'up' })).body.__type).toBe('InvalidParameterException');
+    expect((await h.call('ListSecrets', { SortOrder: 'up' })).body).toEqual({
+      __type: 'ValidationException',
+      Message:
+        "1 validation error detected: Value at 'sortOrder' failed to satisfy constraint: Member must satisfy enum value set: [asc, desc]",
+    });
   });
 
   it('filters by name prefix (case-sensitive) and description prefix (case-insensitive)', async () => {
@@ -59,7 +63,7 @@ describe('Secrets Manager: listing, filters, pagination, batch reads', () => {
     expect(await list({ Filters: [{ Key: 'all', Values: ['web'] }] })).toEqual(['prod/api']);
     expect(await list({ Filters: [{ Key: 'primary-region', Values: ['eu-'] }] })).toHaveLength(3);
     expect((await h.call('ListSecrets', { Filters: [{ Key: 'colour', Values: ['x'] }] })).body.__type).toBe(
-      'InvalidParameterException',
+      'ValidationException',
     );
   });
 
