@@ -9,6 +9,7 @@ import {
   ListAccessKeysCommand,
   UpdateAccessKeyCommand,
 } from '@aws-sdk/client-iam';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { startThrowawayServer, type ThrowawayServer } from './throwaway-server';
 
@@ -111,6 +112,52 @@ describe('IAM and STS through the real SDK clients and CLI', () => {
       name: 'SignatureDoesNotMatch',
       message: expect.stringMatching(/^The request signature we calculated does not match/),
       $metadata: { httpStatusCode: 403 },
+    });
+  });
+
+  it('refuses a request signed by a client whose clock is 20 minutes behind', async () => {
+    const client = new STSClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: ROOT,
+      maxAttempts: 1,
+      systemClockOffset: -20 * 60 * 1000,
+    });
+    clients.push(client);
+
+    await expect(client.send(new GetCallerIdentityCommand({}))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+      message: expect.stringMatching(/^Signature expired: \d{8}T\d{6}Z is now earlier than/),
+    });
+  });
+
+  it('refuses Secrets Manager calls from unknown keys and wrong secrets with the JSON protocol codes', async () => {
+    const secrets = (credentials: Credentials) => {
+      const client = new SecretsManagerClient({
+        endpoint: server.url,
+        region: 'us-east-1',
+        credentials,
+        maxAttempts: 1,
+      });
+      clients.push(client);
+      return client;
+    };
+
+    const unknown = secrets({ accessKeyId: 'AKIAUNKNOWNUNKNOWN00', secretAccessKey: 'x' }).send(
+      new GetSecretValueCommand({ SecretId: 'db' }),
+    );
+    const wrongSecret = secrets({ accessKeyId: 'test', secretAccessKey: 'wrong' }).send(
+      new GetSecretValueCommand({ SecretId: 'db' }),
+    );
+
+    await expect(unknown).rejects.toMatchObject({
+      name: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+      $metadata: { httpStatusCode: 400 },
+    });
+    await expect(wrongSecret).rejects.toMatchObject({
+      name: 'InvalidSignatureException',
+      $metadata: { httpStatusCode: 400 },
     });
   });
 

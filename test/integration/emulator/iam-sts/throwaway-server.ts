@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { AwsServiceError, type EmulatorRequest, type ServiceHandler } from '../../../../local/http-types';
 import { createIam, type IamService } from '../../../../local/iam';
 import { escapeXml } from '../../../../local/iam/query-protocol';
-import { verifySignature } from '../../../../local/sigv4';
+import { familyOf, verifySignature } from '../../../../local/sigv4';
 import { createSts } from '../../../../local/sts';
 
 const ACCOUNT = '000000000000';
@@ -63,7 +63,15 @@ export async function startThrowawayServer(propagationSeconds: number): Promise<
 
   async function answer(req: EmulatorRequest, requestId: string) {
     const verified = verifySignature(req, iam, clock.now(), { signingNow: new Date() });
-    if (!verified.ok) return { status: verified.status, body: xmlError(verified.code, verified.message, requestId) };
+    if (!verified.ok) {
+      // JSON services (Secrets Manager) get their refusals as awsJson, to prove the SDK reads those codes too.
+      const json =
+        familyOf(/Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1]) === 'json';
+      const body = json
+        ? JSON.stringify({ __type: verified.code, message: verified.message })
+        : xmlError(verified.code, verified.message, requestId);
+      return { status: verified.status, body };
+    }
     const handler = services.get(verified.service);
     if (handler === undefined) return { status: 400, body: xmlError('UnknownService', verified.service, requestId) };
     iam.recordKeyUse(verified.identity.accessKeyId, verified.service, verified.region, clock.now());
