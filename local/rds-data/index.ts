@@ -1,0 +1,3 @@
+export { type ClusterTarget, type Engine, parseClusterUrl, parseDataApiSpec } from './cluster-spec';
+export { createRdsData, type RdsDataOptions } from './rds-data-service';
+export type { ColumnMetadata, Field } from './wire-types';
