@@ -39,11 +39,6 @@ export const rotateSecret: Operation = (input, { store, options }) => {
   const secret = store.getLive(input.requiredStr('SecretId', SECRET_ID_RULE));
   const functionArn = input.str('RotationLambdaARN', { max: 2048 }) || secret.rotationLambdaArn;
   if (!functionArn) throw err.noLambda();
-  const days = input.obj('RotationRules')?.raw('AutomaticallyAfterDays');
-  const expression = input.obj('RotationRules')?.raw('ScheduleExpression');
-  if (days !== undefined && days !== null && expression !== undefined && expression !== null) {
-    throw err.param('You cannot specify both rotation frequency and schedule expression together.');
-  }
   const rules = readRules(input) ?? secret.rotationRules;
   const rotateImmediately = input.bool('RotateImmediately') ?? true;
   if (!options.rotation.canInvoke(functionArn)) throw err.cannotInvoke();
