@@ -17,6 +17,7 @@ const TYPES: Readonly<Record<number, MySqlType>> = {
   3: { name: 'INT', jdbc: 4, kind: 'long' },
   4: { name: 'FLOAT', jdbc: 7, kind: 'double' },
   5: { name: 'DOUBLE', jdbc: 8, kind: 'double' },
+  6: { name: 'NULL', jdbc: 0, kind: 'string' },
   7: { name: 'TIMESTAMP', jdbc: 93, kind: 'string' },
   8: { name: 'BIGINT', jdbc: -5, kind: 'long' },
   9: { name: 'MEDIUMINT', jdbc: 4, kind: 'long' },
