@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { freePort } from './free-port';
-import { isRoot, lookupOsUser, type OsUser } from './os-user';
+import { type OsUser, serverAccount } from './os-user';
 import { startOnFreePort, startServerProcess } from './server-process';
 import { type ServerTls, writeTlsFiles } from './tls-files';
 
@@ -83,7 +83,8 @@ function serverFlags(root: string, owner: OsUser | undefined): string[] {
     `--datadir=${join(root, 'data')}`,
     `--socket=${join(root, 'mysqld.sock')}`,
     `--pid-file=${join(root, 'mysqld.pid')}`,
-    `--user=${owner === undefined ? (process.env.USER ?? 'root') : 'mysql'}`,
+    // mariadbd started as root switches to this account itself (numeric ids are not accepted).
+    `--user=${owner === undefined ? (process.env.USER ?? 'root') : owner.name}`,
     '--innodb-buffer-pool-size=16M',
     '--innodb-log-file-size=8M',
     '--innodb-flush-log-at-trx-commit=0',
@@ -104,7 +105,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
   }
   const rootPassword = options.rootPassword ?? randomPassword();
   const database = options.database ?? 'mysql';
-  const owner = isRoot() ? lookupOsUser('mysql') : undefined;
+  const owner = serverAccount('mysql');
   const root = await mkdtemp('/tmp/mariadb-fixture-');
   const generalLogPath = join(root, 'general.log');
   let running: { stop(): Promise<void> } | undefined;

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { freePort } from './free-port';
-import { isRoot, lookupOsUser, type OsUser } from './os-user';
+import { isRoot, type OsUser, serverAccount } from './os-user';
 import { startOnFreePort, startServerProcess } from './server-process';
 import { type ServerTls, writeTlsFiles } from './tls-files';
 
@@ -74,7 +74,7 @@ async function initDataDir(root: string, user: string, password: string, owner?:
         // A throwaway server needs no fsync; this saves most of initdb's time.
         '--no-sync',
       ],
-      { ...owner, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
+      { uid: owner?.uid, gid: owner?.gid, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
     ).catch((error: { stderr?: string; message: string }) => {
       throw new Error(`initdb failed in ${dataDir}: ${error.stderr ?? error.message}`);
     });
@@ -115,9 +115,11 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
   const user = options.user ?? 'postgres';
   const password = options.password ?? randomPassword();
   const database = options.database ?? 'postgres';
-  const owner = isRoot() ? lookupOsUser('postgres') : undefined;
+  const owner = serverAccount('postgres');
   if (isRoot() && owner === undefined) {
-    throw new Error('startPostgres: running as root needs an OS account "postgres" to run the server as; none found');
+    throw new Error(
+      'startPostgres: running as root needs an OS account ("postgres" or "nobody") to run the server as; none found',
+    );
   }
   const root = await mkdtemp('/tmp/pg-fixture-');
   let running: { stop(): Promise<void> } | undefined;

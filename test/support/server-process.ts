@@ -52,7 +52,8 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
   const child = spawn(options.command, [...options.args], {
     env: { ...process.env, LC_ALL: 'C', LANG: 'C', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(options.runAs ?? {}),
+    uid: options.runAs?.uid,
+    gid: options.runAs?.gid,
   });
   running.add(child);
   let output = '';
