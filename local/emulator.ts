@@ -108,6 +108,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   let scheduler: RotationScheduler | undefined;
   let runner: FunctionRunner | undefined;
 
+  const resetAll = async () => {
+    services?.reset();
+    calls.clear();
+    faults.clear();
+    quotas.setEnabled(false);
+    events.clear();
+    orchestrator?.clear();
+    clock.restore(0);
+    await persist();
+  };
+
   const server = createEmulatorServer({
     services: handlers,
     authenticate: (req, service) => {
@@ -123,16 +134,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       clock,
       events,
       rotations: () => orchestrator?.list() ?? [],
-      reset: async () => {
-        services?.reset();
-        calls.clear();
-        faults.clear();
-        quotas.setEnabled(false);
-        events.clear();
-        orchestrator?.clear();
-        clock.restore(0);
-        await persist();
-      },
+      reset: () => resetAll(),
       runSchedules: async () => (await scheduler?.check()) ?? 0,
       persist,
       killFunction: (name) => (runner?.killFunctionProcess(name).length ?? 0) > 0,
@@ -239,14 +241,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     rotations: activeOrchestrator,
     scheduler: activeScheduler,
     persist,
-    reset: async () => {
-      ready.reset();
-      calls.clear();
-      faults.clear();
-      events.clear();
-      activeOrchestrator.clear();
-      await persist();
-    },
+    reset: resetAll,
     close: () => {
       closed ??= (async () => {
         activeScheduler.stop();

@@ -1,0 +1,87 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateSecretCommand,
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+  TagResourceCommand,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { runCli, type SpawnedEmulator, spawnEmulator } from './spawn-emulator';
+
+const client = (url: string) =>
+  new SecretsManagerClient({
+    endpoint: url,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+
+describe('emulator CLI', () => {
+  const running: SpawnedEmulator[] = [];
+  afterEach(() => {
+    for (const emulator of running.splice(0)) emulator.child.kill('SIGKILL');
+  });
+
+  it('prints its options for --help', async () => {
+    const { code, stdout } = await runCli(['--help']);
+
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/--state <file>/);
+    expect(stdout).toMatch(/--rotation-retries <n>/);
+  });
+
+  it('refuses an unknown flag and a bad port, naming them', async () => {
+    const unknown = await runCli(['--colour']);
+    const badPort = await runCli(['--port', '99999']);
+
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown option "--colour"/);
+    expect(badPort.stderr).toMatch(/--port must be an integer 0-65535, got "99999"/);
+  });
+
+  it('loses no secret, version, label or tag across kill -9 and a restart with --state, and stops on SIGTERM', async () => {
+    const state = join(mkdtempSync(join(tmpdir(), 'emulator-cli-')), 'state.json');
+    const first = await spawnEmulator(['--port', '0', '--state', state]);
+    running.push(first);
+    const sm = client(first.url);
+    const created = await sm.send(new CreateSecretCommand({ Name: 'cli/persisted', SecretString: 'v1-value' }));
+    const put = await sm.send(new PutSecretValueCommand({ SecretId: 'cli/persisted', SecretString: 'v2-value' }));
+    await sm.send(
+      new UpdateSecretVersionStageCommand({
+        SecretId: 'cli/persisted',
+        VersionStage: 'BLUE',
+        MoveToVersionId: created.VersionId,
+      }),
+    );
+    await sm.send(new TagResourceCommand({ SecretId: 'cli/persisted', Tags: [{ Key: 'team', Value: 'payments' }] }));
+    const before = await sm.send(new DescribeSecretCommand({ SecretId: 'cli/persisted' }));
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await spawnEmulator(['--port', '0', '--state', state]);
+    running.push(second);
+    const after = client(second.url);
+    const described = await after.send(new DescribeSecretCommand({ SecretId: 'cli/persisted' }));
+    const current = await after.send(new GetSecretValueCommand({ SecretId: 'cli/persisted' }));
+    const previous = await after.send(
+      new GetSecretValueCommand({ SecretId: 'cli/persisted', VersionStage: 'AWSPREVIOUS' }),
+    );
+    const versions = await after.send(new ListSecretVersionIdsCommand({ SecretId: 'cli/persisted' }));
+
+    expect(described.ARN).toBe(created.ARN);
+    expect(described.VersionIdsToStages).toEqual(before.VersionIdsToStages);
+    expect(described.VersionIdsToStages?.[created.VersionId as string]?.sort()).toEqual(['AWSPREVIOUS', 'BLUE']);
+    expect(described.Tags).toEqual([{ Key: 'team', Value: 'payments' }]);
+    expect(current).toMatchObject({ VersionId: put.VersionId, SecretString: 'v2-value' });
+    expect(previous.SecretString).toBe('v1-value');
+    expect(versions.Versions).toHaveLength(2);
+
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toEqual({ code: 0, signal: null });
+  }, 60_000);
+});
