@@ -180,6 +180,7 @@ const getAccessKeyLastUsed: IamOperation = (params, _ctx, iam) => {
   // The model pattern allows shorter ids than AccessKeyId elsewhere; `test` (root) must be askable.
   const accessKeyId = checkString(params, 'AccessKeyId', { ...SHAPES.accessKeyId, min: 1 }, true) ?? '';
   const key = iam.state.key(accessKeyId);
+  // The model declares no error for an unknown id and no source shows AWS's answer: NoSuchEntity is inferred.
   if (key === undefined && accessKeyId !== ROOT_ACCESS_KEY_ID) throw noSuchAccessKey(accessKeyId);
   const used = key === undefined ? iam.state.rootKeyLastUsed : key.lastUsed;
   return (
