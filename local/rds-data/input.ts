@@ -14,6 +14,16 @@ export interface ExecuteStatementInput {
   readonly resultSetOptions: ResultSetOptions;
 }
 
+/** A validated `BatchExecuteStatement` request. */
+export interface BatchExecuteStatementInput {
+  readonly resourceArn: string;
+  readonly secretArn: string;
+  readonly sql: string;
+  readonly database?: string;
+  readonly parameterSets: readonly ReadonlyMap<string, ParameterValue>[];
+  readonly transactionId?: string;
+}
+
 /** A validated `BeginTransaction` request. */
 export interface BeginTransactionInput {
   readonly resourceArn: string;
@@ -115,12 +125,12 @@ function parameterValue(raw: unknown, typeHint: TypeHint | undefined, where: str
   }
 }
 
-function parameters(raw: unknown): Map<string, ParameterValue> {
+function parameters(raw: unknown, field = 'parameters'): Map<string, ParameterValue> {
   const out = new Map<string, ParameterValue>();
   if (raw === undefined || raw === null) return out;
-  if (!Array.isArray(raw)) throw dataApiError.badRequest('parameters must be a list');
+  if (!Array.isArray(raw)) throw dataApiError.badRequest(`${field} must be a list`);
   raw.forEach((item: unknown, index) => {
-    const where = `parameters[${index}]`;
+    const where = `${field}[${index}]`;
     if (typeof item !== 'object' || item === null) throw dataApiError.badRequest(`${where} must be an object`);
     const { name, value, typeHint } = item as Json;
     if (typeof name !== 'string' || name === '') throw dataApiError.badRequest(`${where}.name is required`);
@@ -173,5 +183,20 @@ export function endTransactionInput(body: Json): EndTransactionInput {
     resourceArn: requiredString(body, 'resourceArn', ARN.min, ARN.max),
     secretArn: requiredString(body, 'secretArn', ARN.min, ARN.max),
     transactionId: requiredString(body, 'transactionId', 0, 192),
+  };
+}
+
+export function batchExecuteStatementInput(body: Json): BatchExecuteStatementInput {
+  const sets = body.parameterSets;
+  if (sets !== undefined && sets !== null && !Array.isArray(sets)) {
+    throw dataApiError.badRequest('parameterSets must be a list of parameter lists');
+  }
+  return {
+    resourceArn: requiredString(body, 'resourceArn', ARN.min, ARN.max),
+    secretArn: requiredString(body, 'secretArn', ARN.min, ARN.max),
+    sql: requiredString(body, 'sql', 0, 65536),
+    database: optionalString(body, 'database', 0, 64) || undefined,
+    parameterSets: ((sets ?? []) as unknown[]).map((set, i) => parameters(set, `parameterSets[${i}]`)),
+    transactionId: optionalString(body, 'transactionId', 0, 192) || undefined,
   };
 }

@@ -6,6 +6,7 @@ import { type Credentials, DbFailure, type DbSession, type StatementResult } fro
 import { dataApiError, redact } from './errors';
 import { formatRecordsAsJson } from './formatted-records';
 import {
+  batchExecuteStatementInput,
   beginTransactionInput,
   type ExecuteStatementInput,
   endTransactionInput,
@@ -15,6 +16,9 @@ import {
 import { connectMySql } from './mysql-engine';
 import { connectPostgres } from './postgres-engine';
 import { TransactionRegistry } from './transactions';
+import type { Field, ResultSetOptions } from './wire-types';
+
+const DEFAULT_RESULT_OPTIONS: ResultSetOptions = { decimalReturnType: 'STRING', longReturnType: 'LONG' };
 
 /** What the emulator tells the Data API. */
 export interface RdsDataOptions {
@@ -30,6 +34,7 @@ export interface RdsDataOptions {
 /** rest-json routes of the model (`POST /Execute` etc.). */
 const OPERATIONS: Readonly<Record<string, string>> = {
   '/Execute': 'ExecuteStatement',
+  '/BatchExecute': 'BatchExecuteStatement',
   '/BeginTransaction': 'BeginTransaction',
   '/CommitTransaction': 'CommitTransaction',
   '/RollbackTransaction': 'RollbackTransaction',
@@ -58,8 +63,8 @@ function responseOf(input: ExecuteStatementInput, result: StatementResult): Reco
 }
 
 /**
- * The RDS Data API over real PostgreSQL / MySQL servers: ExecuteStatement, BeginTransaction,
- * CommitTransaction and RollbackTransaction for the registered clusters (AWS-BEHAVIOUR.md section 8).
+ * The RDS Data API over real PostgreSQL / MySQL servers: ExecuteStatement, BatchExecuteStatement,
+ * BeginTransaction, CommitTransaction and RollbackTransaction for the registered clusters (AWS-BEHAVIOUR.md section 8).
  * A statement outside a transaction gets its own connection (autocommit); a transaction keeps a dedicated
  * connection until it is committed, rolled back, idle for three minutes, or `close()` is called.
  *
@@ -91,30 +96,56 @@ export function createRdsData(options: RdsDataOptions): ServiceHandler & { close
     }
   };
 
-  const executeStatement = async (body: Record<string, unknown>): Promise<EmulatorResponse> => {
-    const input = executeStatementInput(body);
-    clusterOf(input.resourceArn);
-    if (input.transactionId !== undefined) {
-      const id = input.transactionId;
-      const secrets = transactions.secretsOf(id);
-      const result = await transactions
-        .run(id, input.resourceArn, (session) => session.execute(input.sql, input.parameters, input.resultSetOptions))
-        .catch((error: unknown) => {
-          throw toAwsError(error, secrets);
-        });
-      return json(responseOf(input, result));
-    }
+  /**
+   * Runs `work` on the transaction's connection when a transactionId is given, else on a fresh autocommit
+   * connection logged in with the secret's AWSCURRENT credentials; database failures become Data API errors.
+   */
+  const withSession = async <T>(
+    input: { resourceArn: string; secretArn: string; database?: string; transactionId?: string },
+    work: (session: DbSession) => Promise<T>,
+  ): Promise<T> => {
     const target = clusterOf(input.resourceArn);
+    if (input.transactionId !== undefined) {
+      const secrets = transactions.secretsOf(input.transactionId);
+      return transactions.run(input.transactionId, input.resourceArn, work).catch((error: unknown) => {
+        throw toAwsError(error, secrets);
+      });
+    }
     const credentials = credentialsFrom(input.secretArn, options.currentSecretString);
     const session = await connect(target, credentials, input.database);
     try {
-      const result = await session.execute(input.sql, input.parameters, input.resultSetOptions);
-      return json(responseOf(input, result));
+      return await work(session);
     } catch (error) {
       throw toAwsError(error, [credentials.password]);
     } finally {
       await session.close();
     }
+  };
+
+  const executeStatement = async (body: Record<string, unknown>): Promise<EmulatorResponse> => {
+    const input = executeStatementInput(body);
+    const result = await withSession(input, (session) =>
+      session.execute(input.sql, input.parameters, input.resultSetOptions),
+    );
+    return json(responseOf(input, result));
+  };
+
+  /**
+   * One run of the statement per parameter set, in order, on one connection; a failure stops the batch.
+   * [I] Outside a transaction each run commits on its own (JDBC autocommit), so earlier sets stay applied.
+   */
+  const batchExecuteStatement = async (body: Record<string, unknown>): Promise<EmulatorResponse> => {
+    const input = batchExecuteStatementInput(body);
+    const updateResults = await withSession(input, async (session) => {
+      const sets = input.parameterSets.length > 0 ? input.parameterSets : [new Map()];
+      const results: { generatedFields: readonly Field[] }[] = [];
+      for (const set of sets) {
+        const result = await session.execute(input.sql, set, DEFAULT_RESULT_OPTIONS);
+        results.push({ generatedFields: result.generatedFields ?? [] });
+      }
+      return input.parameterSets.length > 0 ? results : [];
+    });
+    return json({ updateResults });
   };
 
   const beginTransaction = async (body: Record<string, unknown>): Promise<EmulatorResponse> => {
@@ -123,10 +154,11 @@ export function createRdsData(options: RdsDataOptions): ServiceHandler & { close
     const credentials = credentialsFrom(input.secretArn, options.currentSecretString);
     const session = await connect(target, credentials, input.database);
     try {
-      await session.execute(target.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION', new Map(), {
-        decimalReturnType: 'STRING',
-        longReturnType: 'LONG',
-      });
+      await session.execute(
+        target.engine === 'postgres' ? 'BEGIN' : 'START TRANSACTION',
+        new Map(),
+        DEFAULT_RESULT_OPTIONS,
+      );
     } catch (error) {
       await session.close();
       throw toAwsError(error, [credentials.password]);
@@ -159,6 +191,8 @@ export function createRdsData(options: RdsDataOptions): ServiceHandler & { close
       switch (operation) {
         case 'ExecuteStatement':
           return executeStatement(body);
+        case 'BatchExecuteStatement':
+          return batchExecuteStatement(body);
         case 'BeginTransaction':
           return beginTransaction(body);
         case 'CommitTransaction':

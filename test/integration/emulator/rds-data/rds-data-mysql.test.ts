@@ -1,4 +1,5 @@
 import {
+  BatchExecuteStatementCommand,
   BeginTransactionCommand,
   CommitTransactionCommand,
   ExecuteStatementCommand,
@@ -90,6 +91,26 @@ describe('RDS Data API on MySQL (MariaDB)', () => {
       ],
     ]);
     expect(back.columnMetadata?.[0]).toMatchObject({ tableName: 'people', nullable: 1, precision: 400 });
+  });
+
+  it('runs a batch once per parameter set, returning each generated key', async () => {
+    const out = await api.client.send(
+      new BatchExecuteStatementCommand({
+        resourceArn,
+        secretArn: SECRET,
+        sql: 'INSERT INTO people (name) VALUES (:name)',
+        parameterSets: [
+          [{ name: 'name', value: { stringValue: 'batch-1' } }],
+          [{ name: 'name', value: { stringValue: 'batch-2' } }],
+        ],
+      }),
+    );
+
+    const keys = out.updateResults?.map((r) => Number(r.generatedFields?.[0]?.longValue));
+    expect(keys).toHaveLength(2);
+    expect((keys?.[1] ?? 0) - (keys?.[0] ?? 0)).toBe(1);
+    const rows = await run("SELECT name FROM people WHERE name LIKE 'batch-%' ORDER BY id");
+    expect(rows.records).toEqual([[{ stringValue: 'batch-1' }], [{ stringValue: 'batch-2' }]]);
   });
 
   it('returns formattedRecords instead of records when formatRecordsAs is JSON', async () => {

@@ -1,4 +1,5 @@
 import {
+  BatchExecuteStatementCommand,
   BeginTransactionCommand,
   CommitTransactionCommand,
   ExecuteStatementCommand,
@@ -98,6 +99,33 @@ describe('RDS Data API on PostgreSQL', () => {
         { isNull: true },
       ],
     ]);
+  });
+
+  it('runs a batch inside a transaction once per parameter set', async () => {
+    const { transactionId } = await api.client.send(new BeginTransactionCommand({ resourceArn, secretArn: SECRET }));
+    const out = await api.client.send(
+      new BatchExecuteStatementCommand({
+        resourceArn,
+        secretArn: SECRET,
+        transactionId,
+        sql: 'INSERT INTO people (name, score) VALUES (:name, :score)',
+        parameterSets: [
+          [
+            { name: 'name', value: { stringValue: 'batch' } },
+            { name: 'score', value: { doubleValue: 1 } },
+          ],
+          [
+            { name: 'name', value: { stringValue: 'batch' } },
+            { name: 'score', value: { doubleValue: 2 } },
+          ],
+        ],
+      }),
+    );
+    await api.client.send(new CommitTransactionCommand({ resourceArn, secretArn: SECRET, transactionId }));
+
+    expect(out.updateResults).toEqual([{ generatedFields: [] }, { generatedFields: [] }]);
+    const rows = await run("SELECT score FROM people WHERE name = 'batch' ORDER BY score");
+    expect(rows.records).toEqual([[{ doubleValue: 1 }], [{ doubleValue: 2 }]]);
   });
 
   it('sends a string without typeHint as varchar, so a uuid column refuses it as on AWS', async () => {

@@ -31,6 +31,7 @@ async function failure(req: EmulatorRequest): Promise<AwsServiceError> {
 describe('RDS Data API request handling', () => {
   it('names the operations by their rest-json routes', () => {
     expect(rdsData.operationOf(request('/Execute', {}))).toBe('ExecuteStatement');
+    expect(rdsData.operationOf(request('/BatchExecute', {}))).toBe('BatchExecuteStatement');
     expect(rdsData.operationOf(request('/BeginTransaction', {}))).toBe('BeginTransaction');
     expect(rdsData.operationOf(request('/CommitTransaction', {}))).toBe('CommitTransaction');
     expect(rdsData.operationOf(request('/RollbackTransaction', {}))).toBe('RollbackTransaction');
