@@ -95,7 +95,7 @@ function serverFlags(root: string, owner: OsUser | undefined): string[] {
 /**
  * Starts a fresh MariaDB server from Debian's binaries (`mariadb-install-db` + `mariadbd`) on a free port
  * of 127.0.0.1, with a `root` account whose password works over TCP. Each call has its own data directory
- * under /tmp. Takes about 1.5 s (install ~0.7 s, start ~0.5 s). Throws, naming the apt package, when the
+ * under /tmp. Takes about 0.8 s (2.3 s on a cold page cache); `stop()` ~40 ms. Throws, naming the apt package, when the
  * binaries are missing. No system service is used or needed.
  */
 export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaDbServer> {
