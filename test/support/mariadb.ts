@@ -133,6 +133,7 @@ export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaD
         ready: /ready for connections/,
         portInUse: /Can't start server: Bind on TCP\/IP port|Address already in use/,
         stopSignal: 'SIGTERM',
+        dataRoot: root,
       });
       return { port, server };
     }, freePort);

@@ -135,6 +135,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
         ready: /database system is ready to accept connections/,
         portInUse: /could not bind|Address already in use/,
         stopSignal: 'SIGINT',
+        dataRoot: root,
       });
       return { port, server };
     }, freePort);

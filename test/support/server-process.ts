@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import type { OsUser } from './os-user';
 
 /** How to launch a database server and how to tell it is ready. */
@@ -15,6 +16,8 @@ export interface ServerProcessOptions {
   /** Signal for a fast, clean shutdown (postgres: SIGINT, mariadbd: SIGTERM). */
   readonly stopSignal: NodeJS.Signals;
   readonly timeoutMs?: number;
+  /** Directory to delete if the test process exits with the server still running. */
+  readonly dataRoot?: string;
 }
 
 /** A running server process whose output is kept in memory. */
@@ -33,13 +36,16 @@ export class PortInUseError extends Error {
 const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** Servers still running when the test process exits are killed so no orphan outlives a crashed jest worker. */
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, string | undefined>();
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
   process.on('exit', () => {
-    for (const child of running) child.kill('SIGKILL');
+    for (const [child, dataRoot] of running) {
+      child.kill('SIGKILL');
+      if (dataRoot !== undefined) rmSync(dataRoot, { recursive: true, force: true });
+    }
   });
 }
 
@@ -55,7 +61,7 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
     uid: options.runAs?.uid,
     gid: options.runAs?.gid,
   });
-  running.add(child);
+  running.set(child, options.dataRoot);
   let output = '';
   const exited = new Promise<void>((resolve) => {
     child.once('exit', () => {
