@@ -1,9 +1,18 @@
-import type { CallerIdentity, EmulatorRequest, ServiceHandler, ServiceName } from '../http-types';
+import {
+  AwsServiceError,
+  type CallerIdentity,
+  type EmulatorRequest,
+  type ServiceHandler,
+  type ServiceName,
+} from '../http-types';
+import { createIam, type IamService } from '../iam';
+import { createRdsData, parseDataApiSpec } from '../rds-data';
 import type { RotationRequest } from '../rotation/orchestrator';
 import type { RotationStorePort } from '../rotation/ports';
 import type { SchedulePort } from '../rotation/scheduler';
 import { createSecretsManager, type SecretsManagerService } from '../secrets-manager';
-import { type AccessKeyRecord, createAuthenticator, type KeyLookup } from '../sigv4';
+import { createAuthenticator } from '../sigv4';
+import { createSts } from '../sts';
 
 /** What the emulator gives the services. */
 export interface ServiceWiringInput {
@@ -20,6 +29,7 @@ export interface ServiceWiringInput {
 /** The services of a running emulator and the ports the rest of the emulator uses. */
 export interface EmulatorServices {
   readonly secretsManager: SecretsManagerService;
+  readonly iam: IamService;
   readonly handlers: readonly ServiceHandler[];
   authenticate(req: EmulatorRequest, service: ServiceName): CallerIdentity;
   readonly rotationStore: RotationStorePort;
@@ -37,45 +47,22 @@ interface StatefulService extends ServiceHandler {
   close?(): Promise<void>;
 }
 
-/**
- * Loads a service module that is built in parallel with this wiring; until it exists its service is not
- * served (requests for it get `UnrecognizedClientException`).
- */
-function optionalModule<T>(path: string): T | undefined {
-  try {
-    return require(path) as T;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && String(error).includes(path.slice(3))) {
-      return undefined;
-    }
-    throw error;
+/** The AWSCURRENT SecretString of a secret, as the RDS Data API reads it (AWS-BEHAVIOUR.md section 8). */
+function currentSecretString(secretsManager: SecretsManagerService, secretArn: string): string {
+  const { store } = secretsManager;
+  const stages = store.versionStages(secretArn);
+  const currentId = Object.keys(stages).find((id) => stages[id].includes('AWSCURRENT'));
+  const value = currentId === undefined ? undefined : store.getVersionValue(secretArn, currentId);
+  if (value?.kind !== 'string') {
+    throw new AwsServiceError(
+      'ResourceNotFoundException',
+      `Secrets Manager can't find the specified secret value for staging label: AWSCURRENT`,
+    );
   }
+  return value.text;
 }
 
-/** The root key `test`/`test`, when the IAM module is not there to look keys up. */
-function rootKeyOnly(account: string): KeyLookup {
-  const root: AccessKeyRecord = {
-    accessKeyId: 'test',
-    secretAccessKey: 'test',
-    status: 'Active',
-    identity: { accessKeyId: 'test', arn: `arn:aws:iam::${account}:root`, userId: account, account },
-  };
-  return { find: (accessKeyId) => (accessKeyId === 'test' ? root : undefined) };
-}
-
-interface IamModule {
-  createIam(options: {
-    account: string;
-    now(): Date;
-    propagationSeconds: number;
-  }): StatefulService &
-    KeyLookup & { recordKeyUse?(accessKeyId: string, service: string, region: string, when: Date): void };
-}
-interface StsModule {
-  createSts(options?: unknown): StatefulService;
-}
-
-/** Builds every available service and the ports that connect them to rotation, schedules and persistence. */
+/** Builds every service and the ports that connect them to rotation, schedules and persistence. */
 export function createServices(input: ServiceWiringInput): EmulatorServices {
   const secretsManager = createSecretsManager({
     account: input.account,
@@ -84,37 +71,37 @@ export function createServices(input: ServiceWiringInput): EmulatorServices {
     emit: input.emit,
     rotation: { canInvoke: input.canInvoke, rotationRequested: input.rotationRequested },
   });
-  const iam = optionalModule<IamModule>('../iam')?.createIam({
-    account: input.account,
-    now: input.now,
-    propagationSeconds: input.iamPropagationSeconds,
+  const iam = createIam({ account: input.account, now: input.now, propagationSeconds: input.iamPropagationSeconds });
+  const sts = createSts();
+  const rdsData = createRdsData({
+    clusters: new Map(input.dataApi.map((spec) => parseDataApiSpec(spec))),
+    currentSecretString: (secretArn) => currentSecretString(secretsManager, secretArn),
   });
-  const sts = optionalModule<StsModule>('../sts')?.createSts({ account: input.account });
-  const handlers: StatefulService[] = [secretsManager];
-  if (iam !== undefined) handlers.push(iam);
-  if (sts !== undefined) handlers.push(sts);
+  const handlers: StatefulService[] = [secretsManager, iam, sts, rdsData];
   const authenticate = createAuthenticator({
-    keys: iam ?? rootKeyOnly(input.account),
+    keys: iam,
     now: input.now,
-    onAccepted: iam?.recordKeyUse?.bind(iam),
+    onAccepted: (accessKeyId, service, region, when) => iam.recordKeyUse(accessKeyId, service, region, when),
   });
-  const stateful = handlers.filter((handler) => handler.exportState !== undefined && handler.importState !== undefined);
-  const emptyState = Object.fromEntries(stateful.map((handler) => [handler.name, handler.exportState?.()]));
+  const emptySecretsManager = secretsManager.exportState();
   return {
     secretsManager,
+    iam,
     handlers,
     authenticate,
     rotationStore: secretsManager.store,
     schedulePort: secretsManager.store,
-    exportState: () => Object.fromEntries(stateful.map((handler) => [handler.name, handler.exportState?.()])),
+    exportState: () => ({ secretsmanager: secretsManager.exportState(), iam: iam.exportState() }),
     importState: (saved) => {
-      for (const handler of stateful) if (saved[handler.name] !== undefined) handler.importState?.(saved[handler.name]);
+      if (saved.secretsmanager !== undefined) secretsManager.importState(saved.secretsmanager);
+      if (saved.iam !== undefined) iam.importState(saved.iam);
     },
     reset: () => {
-      for (const handler of stateful) handler.importState?.(emptyState[handler.name]);
+      secretsManager.importState(emptySecretsManager);
+      iam.reset();
     },
     close: async () => {
-      await Promise.all(handlers.map((handler) => handler.close?.()));
+      await rdsData.close();
     },
   };
 }

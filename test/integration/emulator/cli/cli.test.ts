@@ -1,6 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
@@ -11,7 +12,15 @@ import {
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { runCli, type SpawnedEmulator, spawnEmulator } from './spawn-emulator';
+
+const config = (url: string, accessKeyId = 'test', secretAccessKey = 'test') => ({
+  endpoint: url,
+  region: 'us-east-1',
+  credentials: { accessKeyId, secretAccessKey },
+  maxAttempts: 1,
+});
 
 const client = (url: string) =>
   new SecretsManagerClient({
@@ -44,7 +53,7 @@ describe('emulator CLI', () => {
     expect(badPort.stderr).toMatch(/--port must be an integer 0-65535, got "99999"/);
   });
 
-  it('loses no secret, version, label or tag across kill -9 and a restart with --state, and stops on SIGTERM', async () => {
+  it('loses no secret, version, label, tag or IAM key across kill -9 and a restart with --state, and stops on SIGTERM', async () => {
     const state = join(mkdtempSync(join(tmpdir(), 'emulator-cli-')), 'state.json');
     const first = await spawnEmulator(['--port', '0', '--state', state]);
     running.push(first);
@@ -60,6 +69,9 @@ describe('emulator CLI', () => {
     );
     await sm.send(new TagResourceCommand({ SecretId: 'cli/persisted', Tags: [{ Key: 'team', Value: 'payments' }] }));
     const before = await sm.send(new DescribeSecretCommand({ SecretId: 'cli/persisted' }));
+    const iam = new IAMClient(config(first.url));
+    await iam.send(new CreateUserCommand({ UserName: 'persisted-user' }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'persisted-user' }));
 
     first.child.kill('SIGKILL');
     await first.exited;
@@ -72,6 +84,8 @@ describe('emulator CLI', () => {
       new GetSecretValueCommand({ SecretId: 'cli/persisted', VersionStage: 'AWSPREVIOUS' }),
     );
     const versions = await after.send(new ListSecretVersionIdsCommand({ SecretId: 'cli/persisted' }));
+    const sts = new STSClient(config(second.url, AccessKey?.AccessKeyId, AccessKey?.SecretAccessKey));
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
 
     expect(described.ARN).toBe(created.ARN);
     expect(described.VersionIdsToStages).toEqual(before.VersionIdsToStages);
@@ -80,6 +94,7 @@ describe('emulator CLI', () => {
     expect(current).toMatchObject({ VersionId: put.VersionId, SecretString: 'v2-value' });
     expect(previous.SecretString).toBe('v1-value');
     expect(versions.Versions).toHaveLength(2);
+    expect(identity.Arn).toBe('arn:aws:iam::123456789012:user/persisted-user');
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });

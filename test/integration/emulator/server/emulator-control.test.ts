@@ -1,0 +1,117 @@
+import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { CreateSecretCommand, ListSecretsCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { Emulator } from '../../../../local/emulator';
+import { RANDOM_SECRET_ARN, smClient, startTestEmulator } from '../rotation/emulator-fixture';
+
+type Json = Record<string, unknown>;
+
+describe('emulator control plane and authentication (in process, real SDK)', () => {
+  let emulator: Emulator;
+  const control = async (method: string, path: string, body?: unknown): Promise<Json> => {
+    const response = await fetch(`${emulator.url}/_emulator/${path}`, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await response.json()) as Json;
+  };
+  const credentials = (accessKeyId: string, secretAccessKey: string) => ({
+    endpoint: emulator.url,
+    region: 'us-east-1',
+    credentials: { accessKeyId, secretAccessKey },
+    maxAttempts: 1,
+  });
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ iamPropagationSeconds: 30 });
+  }, 30_000);
+  afterAll(async () => {
+    await emulator.close();
+  });
+
+  it('refuses an IAM key until it has propagated, then accepts it, and refuses it once deactivated', async () => {
+    const iam = new IAMClient(credentials('test', 'test'));
+    await iam.send(new CreateUserCommand({ UserName: 'deployer' }));
+    const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'deployer' }));
+    const sts = new STSClient(credentials(AccessKey?.AccessKeyId as string, AccessKey?.SecretAccessKey as string));
+
+    const early = await sts.send(new GetCallerIdentityCommand({})).catch((e: Error) => e);
+    await control('POST', 'clock', { advanceSeconds: 31 });
+    const identity = await sts.send(new GetCallerIdentityCommand({}));
+    await iam.send(
+      new UpdateAccessKeyCommand({ UserName: 'deployer', AccessKeyId: AccessKey?.AccessKeyId, Status: 'Inactive' }),
+    );
+    const inactive = await sts.send(new GetCallerIdentityCommand({})).catch((e: Error) => e);
+
+    expect(early).toMatchObject({ name: 'InvalidClientTokenId' });
+    expect(identity).toMatchObject({ Account: '123456789012', Arn: 'arn:aws:iam::123456789012:user/deployer' });
+    expect(inactive).toMatchObject({ name: 'InvalidClientTokenId' });
+  });
+
+  it('lists events from a cursor and rotations with their steps', async () => {
+    const sm = smClient(emulator);
+    const created = await sm.send(new CreateSecretCommand({ Name: 'control/rotated', SecretString: 'abcdefgh' }));
+    const { cursor } = await control('GET', 'events');
+
+    await sm.send(new RotateSecretCommand({ SecretId: 'control/rotated', RotationLambdaARN: RANDOM_SECRET_ARN }));
+    await emulator.rotations.idle();
+    const { events } = await control('GET', `events?since=${cursor}`);
+    const { rotations } = await control('GET', `rotations?secretArn=${encodeURIComponent(created.ARN as string)}`);
+
+    expect((events as Json[]).map((e) => (e.detail as Json).eventName ?? e['detail-type'])).toEqual([
+      'RotationStarted',
+      'Secret Label Updated',
+      'RotationSucceeded',
+    ]);
+    expect(rotations).toEqual([
+      expect.objectContaining({
+        status: 'succeeded',
+        attempts: 1,
+        steps: ['createSecret', 'setSecret', 'testSecret', 'finishSecret'].map((step) =>
+          expect.objectContaining({ step, status: 'succeeded', durationMs: expect.any(Number) }),
+        ),
+      }),
+    ]);
+  });
+
+  it('kills a warm function process, and the next rotation starts it cold and still succeeds', async () => {
+    const sm = smClient(emulator);
+    await sm.send(new CreateSecretCommand({ Name: 'control/killed', SecretString: 'abcdefgh' }));
+    await sm.send(new RotateSecretCommand({ SecretId: 'control/killed', RotationLambdaARN: RANDOM_SECRET_ARN }));
+    await emulator.rotations.idle();
+
+    const killed = await control('POST', 'functions/rotation-random-secret/kill');
+    await sm.send(new RotateSecretCommand({ SecretId: 'control/killed', RotationLambdaARN: RANDOM_SECRET_ARN }));
+    await emulator.rotations.idle();
+
+    expect(killed).toEqual({ killed: true });
+    expect(emulator.rotations.list().at(-1)).toMatchObject({ status: 'succeeded', attempts: 1 });
+  });
+
+  it('fails a real SDK call with an injected error in the service protocol', async () => {
+    await control('POST', 'faults', {
+      operation: 'ListSecrets',
+      nth: 1,
+      error: { code: 'InternalServiceError', message: 'injected outage', status: 500 },
+    });
+
+    const error = await smClient(emulator)
+      .send(new ListSecretsCommand({}))
+      .catch((e: Error) => e);
+    await control('DELETE', 'faults');
+
+    expect(error).toMatchObject({ name: 'InternalServiceError', message: 'injected outage' });
+  });
+
+  it('resets every service, the counters and the events', async () => {
+    await control('POST', 'reset');
+
+    const secrets = await smClient(emulator).send(new ListSecretsCommand({}));
+    const calls = await control('GET', 'calls');
+    const { events } = await control('GET', 'events');
+
+    expect(secrets.SecretList).toEqual([]);
+    expect(calls).toEqual({ total: 1, services: { secretsmanager: { ListSecrets: 1 } } });
+    expect(events).toEqual([]);
+  });
+});
