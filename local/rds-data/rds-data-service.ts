@@ -78,6 +78,8 @@ export function createRdsData(options: RdsDataOptions): ServiceHandler & { close
   const clusters = new Map<string, ClusterTarget>();
   for (const [arn, url] of options.clusters) clusters.set(arn, parseClusterUrl(url));
   const transactions = new TransactionRegistry();
+  /** Autocommit sessions in flight, so `close()` can end them too. */
+  const active = new Set<DbSession>();
 
   const clusterOf = (resourceArn: string): ClusterTarget => {
     const target = clusters.get(resourceArn);
@@ -113,11 +115,13 @@ export function createRdsData(options: RdsDataOptions): ServiceHandler & { close
     }
     const credentials = credentialsFrom(input.secretArn, options.currentSecretString);
     const session = await connect(target, credentials, input.database);
+    active.add(session);
     try {
       return await work(session);
     } catch (error) {
       throw toAwsError(error, [credentials.password]);
     } finally {
+      active.delete(session);
       await session.close();
     }
   };
@@ -201,6 +205,8 @@ export function createRdsData(options: RdsDataOptions): ServiceHandler & { close
           return endTransaction(body, 'ROLLBACK');
       }
     },
-    close: () => transactions.closeAll(),
+    close: async () => {
+      await Promise.all([transactions.closeAll(), ...[...active].map((session) => session.close())]);
+    },
   };
 }
