@@ -12,6 +12,7 @@ import { FunctionRunner } from './functions';
 import type { ServiceHandler, ServiceName } from './http-types';
 import { StateFile } from './persistence/state-file';
 import { RotationOrchestrator } from './rotation/orchestrator';
+import { resumeIncompleteRotations } from './rotation/resume';
 import { RotationScheduler } from './rotation/scheduler';
 import { createEmulatorServer } from './server';
 
@@ -221,6 +222,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
   }
   for (const handler of ready.handlers) handlers.set(handler.name, handler);
+  const resumed = resumeIncompleteRotations(ready.incompleteRotations(), orchestrator);
+  if (resumed > 0) log(`${resumed} incomplete rotation(s) reattempted`);
   scheduler.start();
 
   const activeOrchestrator = orchestrator;

@@ -9,8 +9,9 @@ import { createIam, type IamService } from '../iam';
 import { createRdsData, parseDataApiSpec } from '../rds-data';
 import type { RotationRequest } from '../rotation/orchestrator';
 import type { RotationStorePort } from '../rotation/ports';
+import type { IncompleteRotation } from '../rotation/resume';
 import type { SchedulePort } from '../rotation/scheduler';
-import { createSecretsManager, type SecretsManagerService } from '../secrets-manager';
+import { createSecretsManager, rotationIncomplete, type SecretsManagerService } from '../secrets-manager';
 import { createAuthenticator } from '../sigv4';
 import { createSts } from '../sts';
 
@@ -34,6 +35,8 @@ export interface EmulatorServices {
   authenticate(req: EmulatorRequest, service: ServiceName): CallerIdentity;
   readonly rotationStore: RotationStorePort;
   readonly schedulePort: SchedulePort;
+  /** Rotations left incomplete (AWSPENDING without AWSCURRENT) on secrets with rotation enabled. */
+  incompleteRotations(): IncompleteRotation[];
   exportState(): Record<string, unknown>;
   importState(saved: Record<string, unknown>): void;
   reset(): void;
@@ -91,6 +94,13 @@ export function createServices(input: ServiceWiringInput): EmulatorServices {
     authenticate,
     rotationStore: secretsManager.store,
     schedulePort: secretsManager.store,
+    incompleteRotations: () =>
+      secretsManager.store.list().flatMap((secret) => {
+        const pending = rotationIncomplete(secret);
+        if (pending === undefined || secret.rotationEnabled !== true || secret.deletedDate !== undefined) return [];
+        if (secret.rotationLambdaArn === undefined) return [];
+        return [{ secretArn: secret.arn, functionArn: secret.rotationLambdaArn, token: pending.id }];
+      }),
     exportState: () => ({ secretsmanager: secretsManager.exportState(), iam: iam.exportState() }),
     importState: (saved) => {
       if (saved.secretsmanager !== undefined) secretsManager.importState(saved.secretsmanager);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { FunctionInvoker, InvocationOutcome, RotationEmit, RotationStorePort } from './ports';
-import type { RotationRun, RotationStepRecord } from './rotation-run';
+import type { RotationRun, RotationStepRecord, RotationTrigger } from './rotation-run';
 
 export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
 
@@ -14,7 +14,7 @@ export interface RotationRequest {
   readonly token: string;
   readonly functionArn: string;
   readonly rotateImmediately: boolean;
-  readonly trigger?: 'api' | 'schedule';
+  readonly trigger?: RotationTrigger;
 }
 
 export interface RotationOrchestratorOptions {

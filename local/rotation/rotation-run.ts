@@ -1,3 +1,6 @@
+/** What started a rotation: RotateSecret, the schedule, or a restart that found it incomplete. */
+export type RotationTrigger = 'api' | 'schedule' | 'resume';
+
 /** One function invocation inside a rotation run, as `GET /_emulator/rotations` lists it. */
 export interface RotationStepRecord {
   readonly attempt: number;
@@ -18,7 +21,7 @@ export interface RotationRun {
   readonly rotationToken: string;
   readonly functionArn: string;
   readonly kind: 'rotation' | 'test';
-  readonly trigger: 'api' | 'schedule';
+  readonly trigger: RotationTrigger;
   status: 'running' | 'succeeded' | 'failed' | 'cancelled';
   attempts: number;
   readonly startedAt: string;

@@ -1,6 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateSecretCommand,
@@ -8,11 +8,13 @@ import {
   GetSecretValueCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
+  RotateSecretCommand,
   SecretsManagerClient,
   TagResourceCommand,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { ensureBundle } from '../rotation/emulator-fixture';
 import { runCli, type SpawnedEmulator, spawnEmulator } from './spawn-emulator';
 
 const config = (url: string, accessKeyId = 'test', secretAccessKey = 'test') => ({
@@ -98,5 +100,57 @@ describe('emulator CLI', () => {
 
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
+  }, 60_000);
+
+  it('reattempts a rotation that a kill -9 interrupted, after a restart with --state', async () => {
+    ensureBundle();
+    const state = join(mkdtempSync(join(tmpdir(), 'emulator-cli-')), 'state.json');
+    const args = [
+      '--port',
+      '0',
+      '--state',
+      state,
+      '--function',
+      `rotation-slow=${resolve(__dirname, 'fixtures/slow-random-secret.js')}#handler`,
+    ];
+    const rotations = async (url: string) => {
+      const response = await fetch(`${url}/_emulator/rotations`);
+      return (
+        (await response.json()) as {
+          rotations: Array<{ status: string; trigger: string; steps: Array<{ step: string; status: string }> }>;
+        }
+      ).rotations;
+    };
+    const waitFor = async (url: string, done: (runs: Awaited<ReturnType<typeof rotations>>) => boolean) => {
+      for (let i = 0; i < 200; i += 1) {
+        if (done(await rotations(url))) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`rotation did not reach the expected state: ${JSON.stringify(await rotations(url))}`);
+    };
+    const first = await spawnEmulator(args);
+    running.push(first);
+    const sm = client(first.url);
+    await sm.send(new CreateSecretCommand({ Name: 'cli/interrupted', SecretString: 'before-rotation' }));
+    const rotated = await sm.send(
+      new RotateSecretCommand({
+        SecretId: 'cli/interrupted',
+        RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotation-slow',
+      }),
+    );
+    await waitFor(first.url, (runs) =>
+      runs.some((run) => run.steps.some((s) => s.step === 'setSecret' && s.status === 'running')),
+    );
+
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await spawnEmulator(args);
+    running.push(second);
+    await waitFor(second.url, (runs) => runs.some((run) => run.status === 'succeeded'));
+    const current = await client(second.url).send(new GetSecretValueCommand({ SecretId: 'cli/interrupted' }));
+
+    expect((await rotations(second.url)).map((run) => [run.trigger, run.status])).toEqual([['resume', 'succeeded']]);
+    expect(current.VersionId).toBe(rotated.VersionId);
+    expect(current.SecretString).not.toBe('before-rotation');
   }, 60_000);
 });
