@@ -8,6 +8,8 @@ export const ROTATION_STEPS = ['createSecret', 'setSecret', 'testSecret', 'finis
 export const DEFAULT_ROTATION_RETRIES = 2;
 /** Delay before the first retry; it doubles for each further retry. */
 export const DEFAULT_RETRY_BACKOFF_MS = 100;
+/** Run records kept for `GET /_emulator/rotations`; the oldest finished ones go first (benchmarks run thousands). */
+export const MAX_KEPT_RUNS = 10_000;
 
 export interface RotationRequest {
   readonly secretArn: string;
@@ -65,6 +67,7 @@ export class RotationOrchestrator {
       steps: [],
     };
     this.runs.push(run);
+    if (this.runs.length > MAX_KEPT_RUNS) this.forgetOldestFinished();
     const work = (run.kind === 'rotation' ? this.rotate(run) : this.test(run))
       .catch((error: unknown) => {
         run.status = 'failed';
@@ -97,6 +100,11 @@ export class RotationOrchestrator {
     this.stopped = true;
   }
 
+  private forgetOldestFinished(): void {
+    const index = this.runs.findIndex((run) => run.status !== 'running');
+    if (index >= 0) this.runs.splice(index, 1);
+  }
+
   /** Forgets finished runs (running ones finish on their own). */
   clear(): void {
     for (let i = this.runs.length - 1; i >= 0; i -= 1) if (this.runs[i].status !== 'running') this.runs.splice(i, 1);
@@ -117,6 +125,11 @@ export class RotationOrchestrator {
         await this.options.onStateChange?.();
         run.status = 'succeeded';
         this.options.emit('RotationSucceeded', run.secretArn, undefined, requestId);
+        return;
+      }
+      if (this.stopped) {
+        // The emulator is shutting down and killed the function: not a failure of the rotation itself.
+        run.status = 'cancelled';
         return;
       }
       const message = `Error when executing lambda ${run.functionArn} during ${failedStep} step`;
