@@ -1,5 +1,11 @@
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient, UpdateAccessKeyCommand } from '@aws-sdk/client-iam';
-import { CreateSecretCommand, ListSecretsCommand, RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  UpdateSecretCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Emulator } from '../../../../local/emulator';
 import { RANDOM_SECRET_ARN, smClient, startTestEmulator } from '../rotation/emulator-fixture';
@@ -101,6 +107,36 @@ describe('emulator control plane and authentication (in process, real SDK)', () 
     await control('DELETE', 'faults');
 
     expect(error).toMatchObject({ name: 'InternalServiceError', message: 'injected outage' });
+  });
+
+  it('throttles PutSecretValue and UpdateSecret from one shared 50-per-second bucket once quotas are on', async () => {
+    const sm = smClient(emulator);
+    await sm.send(new CreateSecretCommand({ Name: 'control/busy', SecretString: 'start' }));
+    await control('POST', 'quotas', { enabled: true });
+
+    const results = await Promise.all(
+      Array.from({ length: 120 }, (_, i) =>
+        (i % 2 === 0
+          ? sm.send(new PutSecretValueCommand({ SecretId: 'control/busy', SecretString: `value-${i}` }))
+          : sm.send(new UpdateSecretCommand({ SecretId: 'control/busy', Description: `call ${i}` }))
+        ).then(
+          () => 'ok',
+          (e: Error) => `${e.name}: ${e.message}`,
+        ),
+      ),
+    );
+    await control('POST', 'quotas', { enabled: false });
+
+    expect(results.filter((r) => r === 'ok').length).toBeGreaterThanOrEqual(50);
+    expect(new Set(results.filter((r) => r !== 'ok'))).toEqual(new Set(['ThrottlingException: Rate exceeded']));
+  });
+
+  it('sets the clock to a given date', async () => {
+    const body = await control('POST', 'clock', { set: '2031-05-01T12:00:00Z' });
+    const read = await control('GET', 'clock');
+
+    expect(Date.parse(String(body.now))).toBeGreaterThanOrEqual(Date.parse('2031-05-01T12:00:00Z'));
+    expect(Date.parse(String(read.now)) - Date.parse('2031-05-01T12:00:00Z')).toBeLessThan(60_000);
   });
 
   it('resets every service, the counters and the events', async () => {
