@@ -17,13 +17,31 @@ const QUERY_NAMESPACE: Readonly<Record<string, string>> = {
 
 const CREDENTIAL_SCOPE = /Credential=[^/,\s]+\/\d{8}\/([^/,\s]+)\/([^/,\s]+)\/aws4_request/;
 
+/** The RDS Data API's rest-json routes, for unsigned requests. */
+const REST_JSON_PATHS = new Set([
+  '/Execute',
+  '/BatchExecute',
+  '/BeginTransaction',
+  '/CommitTransaction',
+  '/RollbackTransaction',
+]);
+
+/** The API `Version` of a query-protocol request (form body or query string): IAM and STS differ. */
+function queryVersionOf(req: EmulatorRequest): string | null {
+  const fromQuery = req.query.get('Version');
+  if (fromQuery !== null) return fromQuery;
+  if (!(req.headers['content-type'] ?? '').includes('application/x-www-form-urlencoded')) return null;
+  return new URLSearchParams(req.body.toString('utf8')).get('Version');
+}
+
 function isServiceName(value: string | undefined): value is ServiceName {
   return value !== undefined && Object.hasOwn(PROTOCOL_OF, value);
 }
 
 /**
  * The service a request is for: the signing name in its SigV4 credential scope (header or presigned query),
- * or, for unsigned requests, the `X-Amz-Target` prefix (`secretsmanager.<Operation>`).
+ * or, for unsigned requests (which are then refused in that service's protocol), the `X-Amz-Target` prefix
+ * (`secretsmanager.<Operation>`), a Data API route, or the query API `Version` (IAM or STS).
  */
 export function serviceOf(req: EmulatorRequest): ServiceName | undefined {
   const auth = req.headers.authorization ?? '';
@@ -31,6 +49,10 @@ export function serviceOf(req: EmulatorRequest): ServiceName | undefined {
   if (isServiceName(scope)) return scope;
   const target = req.headers['x-amz-target'];
   if (target?.startsWith('secretsmanager.')) return 'secretsmanager';
+  if (REST_JSON_PATHS.has(req.path)) return 'rds-data';
+  const version = queryVersionOf(req);
+  if (version === '2010-05-08') return 'iam';
+  if (version === '2011-06-15') return 'sts';
   return undefined;
 }
 

@@ -54,6 +54,22 @@ describe('emulator control plane and authentication (in process, real SDK)', () 
     expect(inactive).toMatchObject({ name: 'InvalidClientTokenId' });
   });
 
+  it("refuses unsigned requests in each service's own protocol", async () => {
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const post = (path: string, headers: Record<string, string>, body: string) =>
+      fetch(`${emulator.url}${path}`, { method: 'POST', headers, body });
+
+    const iam = await post('/', form, 'Action=ListUsers&Version=2010-05-08');
+    const sts = await post('/', form, 'Action=GetCallerIdentity&Version=2011-06-15');
+    const rds = await post('/Execute', {}, '{}');
+    const sm = await post('/', { 'x-amz-target': 'secretsmanager.ListSecrets' }, '{}');
+
+    expect(await iam.text()).toMatch(/iam\.amazonaws\.com.*<Code>MissingAuthenticationToken<\/Code>/);
+    expect(await sts.text()).toMatch(/sts\.amazonaws\.com.*<Code>MissingAuthenticationToken<\/Code>/);
+    expect(rds.headers.get('x-amzn-errortype')).toBe('MissingAuthenticationTokenException');
+    expect(await sm.json()).toMatchObject({ __type: 'MissingAuthenticationTokenException' });
+  });
+
   it('lists events from a cursor and rotations with their steps', async () => {
     const sm = smClient(emulator);
     const created = await sm.send(new CreateSecretCommand({ Name: 'control/rotated', SecretString: 'abcdefgh' }));
