@@ -115,6 +115,49 @@ describe('RotationOrchestrator', () => {
     expect(run.status).toBe('succeeded');
     expect(emitted).toEqual(['TestRotationStarted', 'TestRotationSucceeded']);
   });
+
+  it('records TestRotationFailed and still removes the temporary version when testSecret fails', async () => {
+    const store = fakeStore();
+    const { invoker } = recordingInvoker((step) => step === 'testSecret');
+    const emitted: Array<[string, string | undefined]> = [];
+    const orchestrator = new RotationOrchestrator({
+      invoker,
+      store,
+      emit: (name, _arn, message) => emitted.push([name, message]),
+      now: () => new Date(),
+    });
+
+    const run = orchestrator.start({ secretArn: ARN, token: 'tok-5', functionArn: FN, rotateImmediately: false });
+    await orchestrator.idle();
+
+    expect(run).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(store.calls).toEqual(['add tok-5', 'remove tok-5']);
+    expect(emitted).toEqual([
+      ['TestRotationStarted', undefined],
+      ['TestRotationFailed', `Error when executing lambda ${FN} during testSecret step`],
+    ]);
+  });
+
+  it('ends running rotations as cancelled, without RotationFailed, when the emulator shuts down', async () => {
+    let orchestrator: RotationOrchestrator | undefined;
+    const { invoker } = recordingInvoker(() => {
+      orchestrator?.shutdown();
+      return true;
+    });
+    const emitted: string[] = [];
+    orchestrator = new RotationOrchestrator({
+      invoker,
+      store: fakeStore(),
+      emit: (name) => emitted.push(name),
+      now: () => new Date(),
+    });
+
+    const run = orchestrator.start({ secretArn: ARN, token: 'tok-6', functionArn: FN, rotateImmediately: true });
+    await orchestrator.idle();
+
+    expect(run.status).toBe('cancelled');
+    expect(emitted).toEqual(['RotationStarted']);
+  });
 });
 
 describe('RotationScheduler', () => {
