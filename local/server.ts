@@ -140,9 +140,13 @@ export function createEmulatorServer(options: EmulatorServerOptions): Server {
     }
     if (outgoing.destroyed) return;
     const body = typeof response.body === 'string' ? Buffer.from(response.body) : response.body;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(response.headers ?? {})) {
+      if (!/^(x-amzn-requestid|content-length)$/i.test(name)) headers[name] = value;
+    }
     outgoing.writeHead(response.status, {
-      ...response.headers,
-      'x-amzn-requestid': requestId,
+      ...headers,
+      'x-amzn-RequestId': requestId,
       'content-length': String(body.length),
     });
     outgoing.end(body);
