@@ -7,13 +7,13 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { bundlePath, CREDENTIAL_TYPES } from '../lambdas/registry';
 
 const root = resolve(__dirname, '..');
 
 /** esbuild options shared with the CDK constructs and the cold-start benchmark's baseline. */
-export const LAMBDA_BUILD_OPTIONS = {
+export const LAMBDA_BUILD_OPTIONS: BuildOptions = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -23,7 +23,7 @@ export const LAMBDA_BUILD_OPTIONS = {
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-} as const;
+};
 
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
@@ -34,8 +34,13 @@ async function main(): Promise<void> {
   for (const type of types) {
     const outfile = join(root, bundlePath(type.name));
     mkdirSync(join(outfile, '..'), { recursive: true });
-    const result = await build({ ...LAMBDA_BUILD_OPTIONS, entryPoints: [join(root, type.entry)], outfile, metafile: true });
-    const bytes = Object.values(result.metafile.outputs).reduce((sum, out) => sum + out.bytes, 0);
+    const result = await build({
+      ...LAMBDA_BUILD_OPTIONS,
+      entryPoints: [join(root, type.entry)],
+      outfile,
+      metafile: true,
+    });
+    const bytes = Object.values(result.metafile?.outputs ?? {}).reduce((sum, out) => sum + out.bytes, 0);
     manifest[type.name] = { bundle: bundlePath(type.name), bytes };
     console.log(`built ${bundlePath(type.name)} (${(bytes / 1024).toFixed(0)} KiB)`);
   }

@@ -76,11 +76,21 @@ export class RotationEngine {
     const started = performance.now();
     try {
       await this.run(event, log);
-      emitStepMetric({ credentialType: this.strategy.type, step: event.Step, outcome: 'succeeded', durationMs: performance.now() - started });
+      emitStepMetric({
+        credentialType: this.strategy.type,
+        step: event.Step,
+        outcome: 'succeeded',
+        durationMs: performance.now() - started,
+      });
     } catch (error) {
       const located = withLocation(error, event.SecretId, event.Step);
       log.error(`${event.Step} failed`, { error: located });
-      emitStepMetric({ credentialType: this.strategy.type, step: event.Step, outcome: 'failed', durationMs: performance.now() - started });
+      emitStepMetric({
+        credentialType: this.strategy.type,
+        step: event.Step,
+        outcome: 'failed',
+        durationMs: performance.now() - started,
+      });
       throw located;
     }
   }

@@ -45,7 +45,9 @@ export function parseRotationEvent(event: unknown): RotationEvent {
   const token = requireString(record, 'ClientRequestToken');
   const rotationToken = record.RotationToken;
   if (rotationToken !== undefined && rotationToken !== null && typeof rotationToken !== 'string') {
-    throw new InvalidEventError(`rotation event field "RotationToken" must be a string, got ${describe(rotationToken)}`);
+    throw new InvalidEventError(
+      `rotation event field "RotationToken" must be a string, got ${describe(rotationToken)}`,
+    );
   }
   return {
     Step: step as RotationStep,

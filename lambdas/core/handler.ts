@@ -11,7 +11,9 @@ const DEFAULT_MAX_ATTEMPTS = 8;
  * (AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL) and, for drop-in compatibility with AWS's sample
  * functions, SECRETS_MANAGER_ENDPOINT.
  */
-export function createSecretsManagerClient(env: Readonly<Record<string, string | undefined>> = process.env): SecretsManagerClient {
+export function createSecretsManagerClient(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): SecretsManagerClient {
   const endpoint = env.SECRETS_MANAGER_ENDPOINT;
   return new SecretsManagerClient({
     ...(endpoint ? { endpoint } : {}),
@@ -36,7 +38,11 @@ export function createRotationHandler(
 ): (event: unknown) => Promise<void> {
   let engine: RotationEngine | undefined;
   return async (event: unknown): Promise<void> => {
-    engine ??= new RotationEngine(strategy, new SecretsGateway(options.client ?? createSecretsManagerClient()), options);
+    engine ??= new RotationEngine(
+      strategy,
+      new SecretsGateway(options.client ?? createSecretsManagerClient()),
+      options,
+    );
     await engine.handle(event);
   };
 }

@@ -71,13 +71,14 @@ export class Logger {
 
   private log(level: Exclude<LogLevel, 'SILENT'>, message: string, extra?: Record<string, unknown>): void {
     if (LEVELS[level] < this.threshold) return;
+    // Standard fields last: an extra key named `level` or `message` must not rewrite them.
     const entry = {
+      ...this.persistent,
+      ...extra,
       level,
       message,
       timestamp: new Date().toISOString(),
       service: this.service,
-      ...this.persistent,
-      ...extra,
     };
     writeLine(JSON.stringify(redactValue(entry)));
   }

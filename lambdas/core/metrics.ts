@@ -18,7 +18,10 @@ export interface StepMetric {
  * StepDuration (Milliseconds), dimensions CredentialType and Step. CloudWatch Logs turns the line into metrics
  * with no API call, so recording a metric costs the rotation nothing.
  */
-export function emitStepMetric(metric: StepMetric, namespace = process.env.METRICS_NAMESPACE || METRICS_NAMESPACE): void {
+export function emitStepMetric(
+  metric: StepMetric,
+  namespace = process.env.METRICS_NAMESPACE || METRICS_NAMESPACE,
+): void {
   const countName = metric.outcome === 'succeeded' ? 'StepSucceeded' : 'StepFailed';
   const line = {
     _aws: {

@@ -7,11 +7,11 @@
 export const REDACTED = '[REDACTED]';
 
 /** Field names whose values are never logged. */
-const SENSITIVE_KEY = /pass(word|wd|phrase)?|pwd|secret|token|credential|private|signature|authorization|^key$|apikey|api_key|accesskey/i;
+const SENSITIVE_KEY =
+  /pass(word|wd|phrase)?|pwd|secret|token|credential|private|signature|authorization|^key$|apikey|api_key|accesskey/i;
 /** Field names that look sensitive but carry identifiers we want in logs. */
 const SAFE_KEYS = new Set([
   'ClientRequestToken',
-  'token',
   'secretId',
   'SecretId',
   'secretArn',
@@ -40,6 +40,9 @@ export function registerSecretValue(value: string | undefined): void {
     if (oldest !== undefined) remembered.delete(oldest);
   }
   remembered.add(value);
+  // The same value quoted inside JSON text (a driver error echoing a request body, say) must be masked too.
+  const escaped = JSON.stringify(value).slice(1, -1);
+  if (escaped !== value) remembered.add(escaped);
   sortedCache = undefined;
 }
 

@@ -77,10 +77,10 @@ export class SecretsGateway {
     } catch (error) {
       if (error instanceof RotationError) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw new SecretsManagerCallError(
-        `${operation} on secret ${secretId} failed: ${errorName(error)}: ${message}`,
-        { cause: error, secretId },
-      );
+      throw new SecretsManagerCallError(`${operation} on secret ${secretId} failed: ${errorName(error)}: ${message}`, {
+        cause: error,
+        secretId,
+      });
     }
   }
 
@@ -190,7 +190,11 @@ export class SecretsGateway {
   async removeLabel(meta: SecretMetadata, label: string, fromVersionId: string): Promise<void> {
     await this.call('UpdateSecretVersionStage', meta.name, () =>
       this.client.send(
-        new UpdateSecretVersionStageCommand({ SecretId: meta.arn, VersionStage: label, RemoveFromVersionId: fromVersionId }),
+        new UpdateSecretVersionStageCommand({
+          SecretId: meta.arn,
+          VersionStage: label,
+          RemoveFromVersionId: fromVersionId,
+        }),
       ),
     );
   }

@@ -23,11 +23,20 @@ const ALPHABETS: Record<Exclude<RandomSecretFormat, 'password'>, RegExp> = {
 export function randomPart(format: RandomSecretFormat, length: number, passwordOptions: PasswordOptions): string {
   switch (format) {
     case 'alphanumeric':
-      return generatePassword({ length, excludePunctuation: true, excludeCharacters: '', requireEachIncludedType: false });
+      return generatePassword({
+        length,
+        excludePunctuation: true,
+        excludeCharacters: '',
+        requireEachIncludedType: false,
+      });
     case 'hex':
-      return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+      return randomBytes(Math.ceil(length / 2))
+        .toString('hex')
+        .slice(0, length);
     case 'base64url':
-      return randomBytes(Math.ceil((length * 3) / 4)).toString('base64url').slice(0, length);
+      return randomBytes(Math.ceil((length * 3) / 4))
+        .toString('base64url')
+        .slice(0, length);
     case 'password':
       return generatePassword({ ...passwordOptions, length });
   }

@@ -86,12 +86,14 @@ export class RandomSecretStrategy implements RotationStrategy {
     const shape = readShape(ctx.settings);
     const current = parseValue((await ctx.current()).secretString);
     const pending = parseValue((await ctx.pending()).secretString);
-    const fail = (why: string) => new VerificationFailedError(`secret ${ctx.secretName} pending value ${why}`);
+    const fail = (why: string) => new VerificationFailedError(`secret ${ctx.secretName} pending ${why}`);
     if (pending.kind !== current.kind) {
-      throw fail(`is ${pending.kind === 'json' ? 'a JSON object' : 'a plain string'}, but the current value is not`);
+      throw fail(
+        `value is ${pending.kind === 'json' ? 'a JSON object' : 'a plain string'}, but the current value is not`,
+      );
     }
     const fresh = rotatedString(ctx, pending, shape.field, 'AWSPENDING');
-    const where = pending.kind === 'json' ? `field "${shape.field}"` : 'value';
+    const where = pending.kind === 'json' ? `value's field "${shape.field}"` : 'value';
     const problem = malformation(fresh, shape.format, shape.length, shape.prefix, shape.passwordOptions);
     if (problem !== undefined) throw fail(`${where} ${problem}`);
     if (fresh === rotatedString(ctx, current, shape.field, 'AWSCURRENT')) throw fail(`${where} equals the current one`);
@@ -99,7 +101,7 @@ export class RandomSecretStrategy implements RotationStrategy {
       for (const key of new Set([...Object.keys(current.object), ...Object.keys(pending.object)])) {
         if (key === shape.field) continue;
         if (JSON.stringify(current.object[key]) !== JSON.stringify(pending.object[key])) {
-          throw fail(`changed field "${key}", which only the rotated field "${shape.field}" may do`);
+          throw fail(`value changed field "${key}", which only the rotated field "${shape.field}" may do`);
         }
       }
     }
