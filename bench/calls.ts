@@ -1,0 +1,149 @@
+/**
+ * Figure 1: Secrets Manager calls per rotation, per credential type and operation, counted by the emulator,
+ * with warm function processes and with a fresh process per step. Also hands back every invocation, whose
+ * peak RSS makes figure 6.
+ */
+
+import {
+  type BenchEmulator,
+  createSecret,
+  functionArnOf,
+  rotateAndWait,
+  startBenchEmulator,
+  WRITE_OPERATIONS,
+} from './emulator-harness';
+import type { ModeInvocation } from './memory';
+import { benchTypes, type SecretSetup } from './secret-setups';
+import { NOT_YET, type Section, type TargetCheck } from './types';
+
+/** Calls AWS's PostgreSQL single-user sample makes per rotation (../shared/PRIOR-ART-AWS-SAMPLES.md, B.3). */
+export const AWS_SAMPLE_POSTGRES_CALLS = 14;
+
+export type FunctionMode = 'warm' | 'cold';
+
+export interface CallsRow {
+  readonly type: string;
+  readonly mode: FunctionMode;
+  /** Secrets Manager calls made by the function in one rotation (RotateSecret itself excluded); null when not measured. */
+  readonly calls: number | null;
+  readonly writes: number | null;
+  readonly getRandomPassword: number | null;
+  readonly perOperation: Readonly<Record<string, number>>;
+  /** Rotations measured; every one must give the same counts. */
+  readonly rotations: number;
+  readonly consistent: boolean;
+  /** The AWS sample's count for the comparable function, when there is one. */
+  readonly awsSample: number | null;
+  readonly note?: string;
+}
+
+const MEASURED_ROTATIONS = 3;
+
+async function countOne(bench: BenchEmulator, type: string, setup: SecretSetup, index: number) {
+  const arn = await createSecret(bench, `bench/calls/${type}/${index}`, setup(index));
+  bench.emulator.calls.clear();
+  const ok = await rotateAndWait(bench, arn, functionArnOf(bench, type));
+  if (!ok) throw new Error(`calls benchmark: rotation ${index} of type ${type} failed, expected it to succeed`);
+  const perOperation = { ...(bench.emulator.calls.snapshot().services.secretsmanager ?? {}) };
+  // RotateSecret is the caller's request, not the function's.
+  perOperation.RotateSecret = (perOperation.RotateSecret ?? 0) - 1;
+  if (perOperation.RotateSecret === 0) delete perOperation.RotateSecret;
+  return perOperation;
+}
+
+async function measureMode(type: string, setup: SecretSetup, mode: FunctionMode, invocations: ModeInvocation[]) {
+  const bench = await startBenchEmulator({ coldFunctions: mode === 'cold' });
+  try {
+    // A first rotation starts the warm process; it is not counted.
+    await countOne(bench, type, setup, 0);
+    const runs: Record<string, number>[] = [];
+    for (let i = 1; i <= MEASURED_ROTATIONS; i += 1) runs.push(await countOne(bench, type, setup, i));
+    invocations.push(...bench.invocations.map((record) => ({ ...record, mode })));
+    const key = (ops: Record<string, number>) => JSON.stringify(Object.entries(ops).sort());
+    const perOperation = runs[runs.length - 1];
+    const sum = (pick: (op: string) => boolean) =>
+      Object.entries(perOperation).reduce((total, [op, n]) => total + (pick(op) ? n : 0), 0);
+    return {
+      type,
+      mode,
+      calls: sum(() => true),
+      writes: sum((op) => WRITE_OPERATIONS.has(op)),
+      getRandomPassword: perOperation.GetRandomPassword ?? 0,
+      perOperation,
+      rotations: runs.length,
+      consistent: runs.every((run) => key(run) === key(perOperation)),
+      awsSample: null,
+    } satisfies CallsRow;
+  } finally {
+    await bench.close();
+  }
+}
+
+export async function measureCalls(): Promise<{ section: Section<CallsRow>; invocations: ModeInvocation[] }> {
+  const invocations: ModeInvocation[] = [];
+  const rows: CallsRow[] = [];
+  for (const type of benchTypes()) {
+    for (const mode of ['warm', 'cold'] as const) {
+      if (type.setup) rows.push(await measureMode(type.name, type.setup, mode, invocations));
+      else rows.push(notYet(type.name, mode, null, 'no benchmark setup for this type yet (bench/secret-setups.ts)'));
+    }
+  }
+  const postgres = rows.filter((row) => row.type === 'postgres' && row.calls !== null);
+  if (postgres.length === 0) {
+    for (const mode of ['warm', 'cold'] as const) {
+      rows.push(notYet('postgres (single user)', mode, AWS_SAMPLE_POSTGRES_CALLS, 'no PostgreSQL function yet'));
+    }
+  }
+  return {
+    invocations,
+    section: {
+      title: 'Secrets Manager calls per rotation',
+      method:
+        'In-process emulator; per type, one rotation to start the function, then ' +
+        `${MEASURED_ROTATIONS} rotations of fresh secrets, each counted by the emulator's call counter ` +
+        '(zeroed after CreateSecret) from RotateSecret until the RotationSucceeded event; the RotateSecret request ' +
+        'itself is not counted. "warm": one function process runs all four steps (the emulator default); "cold": ' +
+        '`coldFunctions`, a fresh process per step. Writes are calls in the 50/s write bucket ' +
+        `(${[...WRITE_OPERATIONS].join(', ')}). The AWS sample column is the count read from its code ` +
+        '(shared/PRIOR-ART-AWS-SAMPLES.md, PostgreSQL single user, first rotation).',
+      rows,
+      targets: callTargets(rows),
+    },
+  };
+}
+
+function notYet(type: string, mode: FunctionMode, awsSample: number | null, note: string): CallsRow {
+  return {
+    type,
+    mode,
+    calls: null,
+    writes: null,
+    getRandomPassword: null,
+    perOperation: {},
+    rotations: 0,
+    consistent: true,
+    awsSample,
+    note: `${NOT_YET}: ${note}`,
+  };
+}
+
+function callTargets(rows: readonly CallsRow[]): TargetCheck[] {
+  const measured = rows.filter((row) => row.calls !== null);
+  const pg = (mode: FunctionMode) => rows.find((row) => row.type.startsWith('postgres') && row.mode === mode);
+  const pgCheck = (target: string, mode: FunctionMode, limit: number, field: 'calls' | 'writes'): TargetCheck => {
+    const value = pg(mode)?.[field] ?? null;
+    return value === null
+      ? { target, met: null, detail: `${NOT_YET}: no PostgreSQL function yet` }
+      : { target, met: value <= limit, detail: `${value} ${field}` };
+  };
+  return [
+    pgCheck('PostgreSQL single user: at most 7 calls warm (8 if finishSecret removes AWSPENDING)', 'warm', 8, 'calls'),
+    pgCheck('PostgreSQL single user: at most 10 calls cold', 'cold', 10, 'calls'),
+    pgCheck('PostgreSQL single user: exactly 2 writes (3 with AWSPENDING removal)', 'warm', 3, 'writes'),
+    {
+      target: 'No GetRandomPassword anywhere',
+      met: measured.length > 0 ? measured.every((row) => row.getRandomPassword === 0) : null,
+      detail: measured.map((row) => `${row.type} ${row.mode}: ${row.getRandomPassword}`).join('; '),
+    },
+  ];
+}

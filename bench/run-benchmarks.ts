@@ -1,0 +1,73 @@
+/** Runs every benchmark in order and writes RESULTS.md and results.json into a directory. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { measureCalls } from './calls';
+import { measureColdStart } from './cold-start';
+import { measureFleet } from './fleet';
+import { measureLatency } from './latency';
+import { memorySection } from './memory';
+import { type BenchResults, renderMarkdown } from './report';
+import { elapsedMs, round } from './stats';
+import { measureSynth } from './synth';
+import { type BenchScale, FULL_SCALE, SMOKE_SCALE } from './types';
+
+export interface RunBenchmarksOptions {
+  readonly smoke?: boolean;
+  /** Where RESULTS.md and results.json go. @default bench/ */
+  readonly outDir?: string;
+  /** Progress lines. @default silent */
+  readonly log?: (line: string) => void;
+}
+
+function gitCommit(): string {
+  try {
+    const root = resolve(__dirname, '..');
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    return sha;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
+
+/** Runs the benchmarks (the tiny smoke pass with `smoke`) and returns what it wrote. */
+export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise<BenchResults> {
+  const scale: BenchScale = options.smoke ? SMOKE_SCALE : FULL_SCALE;
+  const log = options.log ?? (() => undefined);
+  const outDir = options.outDir ?? __dirname;
+  const started = process.hrtime.bigint();
+
+  log('1/6 calls per rotation');
+  const calls = await measureCalls();
+  log('2/6 latency');
+  const latency = await measureLatency(scale.latencyRotations, calls.invocations);
+  log(`3/6 fleet of ${scale.fleetSecrets} secrets`);
+  const fleet = await measureFleet(scale.fleetSecrets);
+  log('4/6 cold start');
+  const coldStart = await measureColdStart(scale.loadRuns);
+  log('5/6 synth');
+  const synth = measureSynth(scale.synthCounts);
+  log('6/6 memory');
+  const memory = memorySection(calls.invocations);
+
+  const cpu = cpus();
+  const results: BenchResults = {
+    meta: {
+      date: new Date().toISOString(),
+      commit: gitCommit(),
+      node: process.version,
+      platform: `${platform()} ${release()} ${arch()}`,
+      cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+      cpuCount: cpu.length,
+      memoryGiB: round(totalmem() / 1024 ** 3, 1),
+      smoke: scale.smoke,
+      durationSeconds: round(elapsedMs(started) / 1000, 1),
+    },
+    sections: { calls: calls.section, latency, fleet, coldStart, synth, memory },
+  };
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, 'RESULTS.md'), renderMarkdown(results));
+  return results;
+}
