@@ -14,6 +14,7 @@ import {
 } from './emulator-harness';
 import type { ModeInvocation } from './memory';
 import { benchTypes, type SecretSetup } from './secret-setups';
+import { round } from './stats';
 import { NOT_YET, type Section, type TargetCheck } from './types';
 
 /** Calls AWS's PostgreSQL single-user sample makes per rotation (../shared/PRIOR-ART-AWS-SAMPLES.md, B.3). */
@@ -34,10 +35,13 @@ export interface CallsRow {
   readonly consistent: boolean;
   /** The AWS sample's count for the comparable function, when there is one. */
   readonly awsSample: number | null;
+  /** calls / awsSample, when both are known. */
+  readonly ratioToSample: number | null;
   readonly note?: string;
 }
 
-const MEASURED_ROTATIONS = 3;
+/** The AWS sample's call count for our types that have a comparable sample function. */
+const SAMPLE_CALLS: Readonly<Record<string, number>> = { postgres: AWS_SAMPLE_POSTGRES_CALLS };
 
 async function countOne(bench: BenchEmulator, type: string, setup: SecretSetup, index: number) {
   const arn = await createSecret(bench, `bench/calls/${type}/${index}`, setup(index));
@@ -51,13 +55,19 @@ async function countOne(bench: BenchEmulator, type: string, setup: SecretSetup, 
   return perOperation;
 }
 
-async function measureMode(type: string, setup: SecretSetup, mode: FunctionMode, invocations: ModeInvocation[]) {
+async function measureMode(
+  type: string,
+  setup: SecretSetup,
+  mode: FunctionMode,
+  rotations: number,
+  invocations: ModeInvocation[],
+) {
   const bench = await startBenchEmulator({ coldFunctions: mode === 'cold' });
   try {
     // A first rotation starts the warm process; it is not counted.
     await countOne(bench, type, setup, 0);
     const runs: Record<string, number>[] = [];
-    for (let i = 1; i <= MEASURED_ROTATIONS; i += 1) runs.push(await countOne(bench, type, setup, i));
+    for (let i = 1; i <= rotations; i += 1) runs.push(await countOne(bench, type, setup, i));
     invocations.push(...bench.invocations.map((record) => ({ ...record, mode })));
     const key = (ops: Record<string, number>) => JSON.stringify(Object.entries(ops).sort());
     const perOperation = runs[runs.length - 1];
@@ -72,19 +82,22 @@ async function measureMode(type: string, setup: SecretSetup, mode: FunctionMode,
       perOperation,
       rotations: runs.length,
       consistent: runs.every((run) => key(run) === key(perOperation)),
-      awsSample: null,
+      awsSample: SAMPLE_CALLS[type] ?? null,
+      ratioToSample: SAMPLE_CALLS[type] === undefined ? null : round(sum(() => true) / SAMPLE_CALLS[type], 2),
     } satisfies CallsRow;
   } finally {
     await bench.close();
   }
 }
 
-export async function measureCalls(): Promise<{ section: Section<CallsRow>; invocations: ModeInvocation[] }> {
+export async function measureCalls(
+  rotations: number,
+): Promise<{ section: Section<CallsRow>; invocations: ModeInvocation[] }> {
   const invocations: ModeInvocation[] = [];
   const rows: CallsRow[] = [];
   for (const type of benchTypes()) {
     for (const mode of ['warm', 'cold'] as const) {
-      if (type.setup) rows.push(await measureMode(type.name, type.setup, mode, invocations));
+      if (type.setup) rows.push(await measureMode(type.name, type.setup, mode, rotations, invocations));
       else rows.push(notYet(type.name, mode, null, 'no benchmark setup for this type yet (bench/secret-setups.ts)'));
     }
   }
@@ -100,7 +113,7 @@ export async function measureCalls(): Promise<{ section: Section<CallsRow>; invo
       title: 'Secrets Manager calls per rotation',
       method:
         'In-process emulator; per type, one rotation to start the function, then ' +
-        `${MEASURED_ROTATIONS} rotations of fresh secrets, each counted by the emulator's call counter ` +
+        `${rotations} rotations of fresh secrets, each counted by the emulator's call counter ` +
         '(zeroed after CreateSecret) from RotateSecret until the RotationSucceeded event; the RotateSecret request ' +
         'itself is not counted. "warm": one function process runs all four steps (the emulator default); "cold": ' +
         '`coldFunctions`, a fresh process per step. Writes are calls in the 50/s write bucket ' +
@@ -123,6 +136,7 @@ function notYet(type: string, mode: FunctionMode, awsSample: number | null, note
     rotations: 0,
     consistent: true,
     awsSample,
+    ratioToSample: null,
     note: `${NOT_YET}: ${note}`,
   };
 }

@@ -9,6 +9,8 @@ export interface BenchMeta {
   readonly cpuModel: string;
   readonly cpuCount: number;
   readonly memoryGiB: number;
+  /** 1-minute load average when the run started and ended: other work on the machine skews timings. */
+  readonly loadAverage: { readonly atStart: number; readonly atEnd: number };
   readonly smoke: boolean;
   readonly durationSeconds: number;
 }
@@ -58,6 +60,7 @@ export function renderMarkdown(results: BenchResults): string {
     `- Commit: ${meta.commit}`,
     `- Node: ${meta.node} on ${meta.platform}`,
     `- Machine: ${meta.cpuCount} x ${meta.cpuModel}, ${meta.memoryGiB} GiB memory`,
+    `- Load average (1 min): ${meta.loadAverage.atStart} at start, ${meta.loadAverage.atEnd} at end`,
     `- Run time: ${meta.durationSeconds} s\n`,
   ];
   SECTION_KEYS.forEach((key, i) => {

@@ -1,7 +1,7 @@
 /** Runs every benchmark in order and writes RESULTS.md and results.json into a directory. */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { arch, cpus, platform, release, totalmem } from 'node:os';
+import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { measureCalls } from './calls';
 import { measureColdStart } from './cold-start';
@@ -24,8 +24,7 @@ export interface RunBenchmarksOptions {
 function gitCommit(): string {
   try {
     const root = resolve(__dirname, '..');
-    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    return sha;
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
   } catch {
     return 'unknown (not a git checkout)';
   }
@@ -37,9 +36,10 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
   const log = options.log ?? (() => undefined);
   const outDir = options.outDir ?? __dirname;
   const started = process.hrtime.bigint();
+  const loadAtStart = loadavg()[0];
 
   log('1/6 calls per rotation');
-  const calls = await measureCalls();
+  const calls = await measureCalls(scale.callRotations);
   log('2/6 latency');
   const latency = await measureLatency(scale.latencyRotations, calls.invocations);
   log(`3/6 fleet of ${scale.fleetSecrets} secrets`);
@@ -47,7 +47,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
   log('4/6 cold start');
   const coldStart = await measureColdStart(scale.loadRuns);
   log('5/6 synth');
-  const synth = measureSynth(scale.synthCounts);
+  const synth = measureSynth(scale.synthCounts, scale.synthRuns, scale.synthWarmUps);
   log('6/6 memory');
   const memory = memorySection(calls.invocations);
 
@@ -61,6 +61,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
       cpuModel: cpu[0]?.model.trim() ?? 'unknown',
       cpuCount: cpu.length,
       memoryGiB: round(totalmem() / 1024 ** 3, 1),
+      loadAverage: { atStart: round(loadAtStart), atEnd: round(loadavg()[0]) },
       smoke: scale.smoke,
       durationSeconds: round(elapsedMs(started) / 1000, 1),
     },

@@ -7,12 +7,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { CREDENTIAL_TYPES } from '../lambdas/registry';
 import { validateConfig } from '../lib/config/validate-config';
 import { RotationStack } from '../lib/rotation-stack';
-import { elapsedMs, round } from './stats';
+import { elapsedMs, median, round } from './stats';
 import type { Section } from './types';
 
 export interface SynthRow {
   readonly secrets: number;
+  /** Median over the runs. */
   readonly ms: number;
+  readonly runs: number;
   readonly nestedStacks: number;
 }
 
@@ -30,7 +32,7 @@ function configOf(count: number) {
   });
 }
 
-function synthOnce(count: number): SynthRow {
+function synthOnce(count: number): { ms: number; nestedStacks: number } {
   const outdir = mkdtempSync(join(tmpdir(), 'bench-synth-'));
   try {
     const config = configOf(count);
@@ -42,22 +44,28 @@ function synthOnce(count: number): SynthRow {
       env: { account: '123456789012', region: 'us-east-1' },
     });
     app.synth();
-    return { secrets: count, ms: round(elapsedMs(started)), nestedStacks: stack.shards.length };
+    return { ms: elapsedMs(started), nestedStacks: stack.shards.length };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-export function measureSynth(counts: readonly number[]): Section<SynthRow> {
-  // The first synth in a process pays for loading aws-cdk-lib modules; warm up so each row is synth work only.
-  synthOnce(1);
+/** Synthesizes each count `runs` times (after warm-up synths) and reports the median. */
+export function measureSynth(counts: readonly number[], runs: number, warmUps: number): Section<SynthRow> {
+  // The first synths in a process pay for loading and compiling aws-cdk-lib; warm up so each row is synth work.
+  for (let i = 0; i < warmUps; i += 1) synthOnce(10);
+  const rows = counts.map((count) => {
+    const results = Array.from({ length: runs }, () => synthOnce(count));
+    const ms = round(median(results.map((result) => result.ms)));
+    return { secrets: count, ms, runs, nestedStacks: results[0].nestedStacks };
+  });
   return {
     title: 'CDK synth time',
     method:
-      'In the benchmark process (aws-cdk-lib already loaded by a 1-secret warm-up synth): new App, RotationStack ' +
+      `In the benchmark process, after ${warmUps} 10-secret warm-up synth(s) (module loading, JIT): new App, RotationStack ` +
       'from a validated config of N secrets (a quarter created by the stack, as in test/infra/scale.test.ts), then ' +
-      'app.synth() writing the cloud assembly to a temp dir; one run per N. Function code is inline (no esbuild), so ' +
-      'this is construct and template work only; `cdk synth` adds CLI start-up and bundling.',
-    rows: counts.map((count) => synthOnce(count)),
+      `app.synth() writing the cloud assembly to a temp dir; median of ${runs} run(s) per N. Function code is ` +
+      'inline (no esbuild), so this is construct and template work only; `cdk synth` adds CLI start-up and bundling.',
+    rows,
   };
 }
