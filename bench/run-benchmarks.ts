@@ -24,7 +24,13 @@ export interface RunBenchmarksOptions {
 function gitCommit(): string {
   try {
     const root = resolve(__dirname, '..');
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const sha = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    // Bundles are built from the working tree, so say when it differs from the commit.
+    const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+    return changed === '' ? sha : `${sha} (with uncommitted changes to tracked files)`;
   } catch {
     return 'unknown (not a git checkout)';
   }
