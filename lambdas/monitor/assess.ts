@@ -52,7 +52,11 @@ export function pendingVersionId(versionsToStages: Readonly<Record<string, reado
  */
 export function assessSecret(secret: SecretView, pendingCreatedAt: Date | undefined, now: Date): SecretHealth {
   const reference = secret.lastRotatedDate ?? secret.createdDate;
-  const hoursSinceRotation = reference === undefined ? undefined : (now.getTime() - reference.getTime()) / HOUR_MS;
+  // Secrets Manager stops returning LastRotatedDate once rotation is off; the creation date would then pass
+  // for the age of the value, so a disabled secret without a rotation date reports no age at all.
+  const ageReference = secret.lastRotatedDate ?? (secret.rotationEnabled ? secret.createdDate : undefined);
+  const hoursSinceRotation =
+    ageReference === undefined ? undefined : (now.getTime() - ageReference.getTime()) / HOUR_MS;
   const rules = secret.rules ?? {};
   let windowH: number | undefined;
   let deadline: Date | undefined;

@@ -61,6 +61,12 @@ describe('assessSecret', () => {
     expect(health).toMatchObject({ disabled: true, overdue: false });
   });
 
+  it('gives no age for a disabled secret that has no rotation date (not its creation date)', () => {
+    const health = assessSecret(secret({ rotationEnabled: false, lastRotatedDate: undefined }), undefined, NOW);
+    expect(health.disabled).toBe(true);
+    expect(health.hoursSinceRotation).toBeUndefined();
+  });
+
   it('reports a pending version older than the window as stuck', () => {
     expect(assessSecret(secret(), hoursAgo(5), NOW).stuck).toBe(true);
   });
