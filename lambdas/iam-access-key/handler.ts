@@ -1,0 +1,4 @@
+import { createRotationHandler } from '../core/handler';
+import { IamAccessKeyStrategy } from './strategy';
+
+export const handler = createRotationHandler(new IamAccessKeyStrategy());
