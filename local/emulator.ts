@@ -166,6 +166,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_REGION: region,
+      // Lambda runs these bundles on nodejs22.x; the SDK's warning about older Node versions is noise here.
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     },
     onLog: (name, line) => log(`[${name}] ${line}`),
   });
