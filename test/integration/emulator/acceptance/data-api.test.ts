@@ -78,7 +78,7 @@ describe('RDS Data API through the emulator against real databases', () => {
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
       maxAttempts: 1,
     });
-    const admins = {
+    const admins: Record<string, { username: string; password: string }> = {
       [PG_CLUSTER]: { username: pg.user, password: pg.password },
       [MYSQL_CLUSTER]: { username: maria.rootUser, password: maria.rootPassword },
     };
