@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { measureCalls } from './calls';
 import { measureColdStart } from './cold-start';
 import { measureFleet } from './fleet';
@@ -34,6 +34,13 @@ function gitCommit(): string {
   } catch {
     return 'unknown (not a git checkout)';
   }
+}
+
+/** Formats a file written inside the repository as biome would, so that `biome check .` stays clean. */
+function formatInRepo(file: string): void {
+  const root = resolve(__dirname, '..');
+  if (relative(root, file).startsWith('..')) return;
+  execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', file], { cwd: root, stdio: 'ignore' });
 }
 
 /** Runs the benchmarks (the tiny smoke pass with `smoke`) and returns what it wrote. */
@@ -76,5 +83,6 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(outDir, 'RESULTS.md'), renderMarkdown(results));
+  formatInRepo(join(outDir, 'results.json'));
   return results;
 }
