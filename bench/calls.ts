@@ -30,6 +30,8 @@ export interface CallsRow {
   readonly writes: number | null;
   readonly getRandomPassword: number | null;
   readonly perOperation: Readonly<Record<string, number>>;
+  /** Calls to other services (IAM, STS, RDS Data API) in the same rotation, as `service:Operation`. */
+  readonly otherServices: Readonly<Record<string, number>>;
   /** Rotations measured; every one must give the same counts. */
   readonly rotations: number;
   readonly consistent: boolean;
@@ -44,15 +46,21 @@ export interface CallsRow {
 const SAMPLE_CALLS: Readonly<Record<string, number>> = { postgres: AWS_SAMPLE_POSTGRES_CALLS };
 
 async function countOne(bench: BenchEmulator, type: string, setup: SecretSetup, index: number) {
-  const arn = await createSecret(bench, `bench/calls/${type}/${index}`, setup(index));
+  const arn = await createSecret(bench, `bench/calls/${type}/${index}`, await setup(bench, index));
   bench.emulator.calls.clear();
   const ok = await rotateAndWait(bench, arn, functionArnOf(bench, type));
   if (!ok) throw new Error(`calls benchmark: rotation ${index} of type ${type} failed, expected it to succeed`);
-  const perOperation = { ...(bench.emulator.calls.snapshot().services.secretsmanager ?? {}) };
+  const { services } = bench.emulator.calls.snapshot();
+  const perOperation = { ...(services.secretsmanager ?? {}) };
   // RotateSecret is the caller's request, not the function's.
   perOperation.RotateSecret = (perOperation.RotateSecret ?? 0) - 1;
   if (perOperation.RotateSecret === 0) delete perOperation.RotateSecret;
-  return perOperation;
+  const otherServices: Record<string, number> = {};
+  for (const [service, ops] of Object.entries(services)) {
+    if (service === 'secretsmanager') continue;
+    for (const [op, n] of Object.entries(ops)) otherServices[`${service}:${op}`] = n;
+  }
+  return { perOperation, otherServices };
 }
 
 async function measureMode(
@@ -66,11 +74,13 @@ async function measureMode(
   try {
     // A first rotation starts the warm process; it is not counted.
     await countOne(bench, type, setup, 0);
-    const runs: Record<string, number>[] = [];
+    const runs: { perOperation: Record<string, number>; otherServices: Record<string, number> }[] = [];
     for (let i = 1; i <= rotations; i += 1) runs.push(await countOne(bench, type, setup, i));
     invocations.push(...bench.invocations.map((record) => ({ ...record, mode })));
-    const key = (ops: Record<string, number>) => JSON.stringify(Object.entries(ops).sort());
-    const perOperation = runs[runs.length - 1];
+    const key = (run: (typeof runs)[number]) =>
+      JSON.stringify([Object.entries(run.perOperation).sort(), Object.entries(run.otherServices).sort()]);
+    const last = runs[runs.length - 1];
+    const { perOperation, otherServices } = last;
     const sum = (pick: (op: string) => boolean) =>
       Object.entries(perOperation).reduce((total, [op, n]) => total + (pick(op) ? n : 0), 0);
     return {
@@ -80,8 +90,9 @@ async function measureMode(
       writes: sum((op) => WRITE_OPERATIONS.has(op)),
       getRandomPassword: perOperation.GetRandomPassword ?? 0,
       perOperation,
+      otherServices,
       rotations: runs.length,
-      consistent: runs.every((run) => key(run) === key(perOperation)),
+      consistent: runs.every((run) => key(run) === key(last)),
       awsSample: SAMPLE_CALLS[type] ?? null,
       ratioToSample: SAMPLE_CALLS[type] === undefined ? null : round(sum(() => true) / SAMPLE_CALLS[type], 2),
     } satisfies CallsRow;
@@ -97,8 +108,14 @@ export async function measureCalls(
   const rows: CallsRow[] = [];
   for (const type of benchTypes()) {
     for (const mode of ['warm', 'cold'] as const) {
-      if (type.setup) rows.push(await measureMode(type.name, type.setup, mode, rotations, invocations));
-      else rows.push(notYet(type.name, mode, null, 'no benchmark setup for this type yet (bench/secret-setups.ts)'));
+      if (type.setup) {
+        const setup = type.setup;
+        rows.push(
+          await measureMode(type.name, setup, mode, rotations, invocations).catch((error: unknown) =>
+            notYet(type.name, mode, SAMPLE_CALLS[type.name] ?? null, `failed: ${messageOf(error)}`),
+          ),
+        );
+      } else rows.push(notYet(type.name, mode, null, 'no benchmark setup for this type yet (bench/secret-setups.ts)'));
     }
   }
   const postgres = rows.filter((row) => row.type === 'postgres' && row.calls !== null);
@@ -125,6 +142,11 @@ export async function measureCalls(
   };
 }
 
+/** An error's message for a results note (errors here come from the SDK or the benchmark, never carry secrets). */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function notYet(type: string, mode: FunctionMode, awsSample: number | null, note: string): CallsRow {
   return {
     type,
@@ -133,11 +155,12 @@ function notYet(type: string, mode: FunctionMode, awsSample: number | null, note
     writes: null,
     getRandomPassword: null,
     perOperation: {},
+    otherServices: {},
     rotations: 0,
     consistent: true,
     awsSample,
     ratioToSample: null,
-    note: `${NOT_YET}: ${note}`,
+    note: note.startsWith('failed') ? note : `${NOT_YET}: ${note}`,
   };
 }
 

@@ -10,7 +10,7 @@ import {
   startBenchEmulator,
   WRITE_OPERATIONS,
 } from './emulator-harness';
-import { benchTypes } from './secret-setups';
+import { benchTypes, type SecretSetup } from './secret-setups';
 import { elapsedMs, round } from './stats';
 import { NOT_YET, type Section, type TargetCheck } from './types';
 
@@ -57,12 +57,13 @@ async function rotateWithRetries(bench: BenchEmulator, arn: string, functionArn:
   return expected.done;
 }
 
-async function runFleet(typeName: string, setup: (i: number) => string, secrets: number): Promise<FleetRow> {
+async function runFleet(typeName: string, setup: SecretSetup, secrets: number): Promise<FleetRow> {
   const bench = await startBenchEmulator();
   try {
     const functionArn = functionArnOf(bench, typeName);
     const arns: string[] = [];
-    for (let i = 0; i < secrets; i += 1) arns.push(await createSecret(bench, `bench/fleet/${typeName}/${i}`, setup(i)));
+    for (let i = 0; i < secrets; i += 1)
+      arns.push(await createSecret(bench, `bench/fleet/${typeName}/${i}`, await setup(bench, i)));
     bench.emulator.calls.clear();
     const quotas = bench.emulator.quotas;
     const allow = quotas.allow.bind(quotas);
