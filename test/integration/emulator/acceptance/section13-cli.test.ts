@@ -10,6 +10,10 @@ const SILENT_ARN = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:acceptance-sile
  */
 const SERVICE_ERROR = [254, 255];
 
+// Each CLI run starts a Python process (about half a second of CPU); a test makes up to eight of them in a row,
+// which exceeds jest's default 5 s when CI runs other files on the same two cores.
+jest.setTimeout(30_000);
+
 /**
  * A representative subset of AWS-BEHAVIOUR.md section 13 (checks 2, 3, 8, 9, 12, 13, 19-26, 28, 32, 36, 37)
  * driven by the `aws` CLI (v1 or v2) with `--endpoint-url`, as an operator would.
