@@ -183,6 +183,7 @@ describe('section 13 acceptance checks 18-31 through SDK v3 over HTTP', () => {
     for (const call of calls) {
       expect(call.event).toMatchObject({ SecretId: arn, ClientRequestToken: token });
     }
+    expect(new Set(calls.map((c) => c.event.RotationToken)).size).toBe(1);
     for (let i = 1; i < calls.length; i++) {
       expect(BigInt(calls[i]?.startedAt as string) > BigInt(calls[i - 1]?.endedAt as string)).toBe(true);
     }

@@ -224,11 +224,17 @@ describe('section 13 acceptance checks 1-17 through SDK v3 over HTTP', () => {
 
     const putReply = await rawSecretsManager(emulator, 'PutSecretValue', { SecretId: arn, SecretString: 'v2' });
     const rotateReply = await rawSecretsManager(emulator, 'RotateSecret', { SecretId: arn });
+    const createReply = await rawSecretsManager(emulator, 'CreateSecret', { Name: 'c16/new', SecretString: 'v' });
+    const updateReply = await rawSecretsManager(emulator, 'UpdateSecret', { SecretId: arn, SecretString: 'v3' });
 
     expect(putReply.status).toBe(400);
     expect(putReply.body).toEqual({ __type: 'InvalidRequestException', Message: message });
     expect(rotateReply.status).toBe(400);
     expect(rotateReply.body).toEqual({ __type: 'InvalidParameterException', Message: message });
+    for (const reply of [createReply, updateReply]) {
+      expect(reply.status).toBe(400);
+      expect(reply.body).toEqual({ __type: 'InvalidRequestException', Message: message });
+    }
     expect(putReply.headers.get('x-amzn-requestid')).toEqual(expect.any(String));
   });
 
