@@ -49,14 +49,17 @@ function bundleFunction(): Promise<string> {
   return bundle;
 }
 
-/** An in-process emulator with the iam-access-key function, quick retries and no background schedule timer. */
-export async function startIamEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+/**
+ * An in-process emulator with the iam-access-key function, quick retries and no background schedule timer.
+ * Function log lines go to `logLines` when given.
+ */
+export async function startIamEmulator(options: EmulatorOptions = {}, logLines?: string[]): Promise<Emulator> {
   const outfile = await bundleFunction();
   return startEmulator({
     port: 0,
     rotationBackoffMs: 10,
     scheduleTickMs: 0,
-    log: () => {},
+    log: (line) => logLines?.push(line),
     functions: [`${FUNCTION_NAME}=${outfile}#handler`],
     ...options,
   });
