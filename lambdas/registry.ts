@@ -19,6 +19,7 @@ export const CREDENTIAL_TYPES: readonly CredentialTypeEntry[] = [
     entry: 'lambdas/random-secret/handler.ts',
     description: 'Secrets we issue ourselves: API keys, webhook signing secrets, HMAC keys',
   },
+  { name: 'iam-access-key', entry: 'lambdas/iam-access-key/handler.ts', description: 'IAM user access keys' },
 ];
 
 /** Function name used for a credential type, in the emulator and in deployed stacks. */

@@ -30,6 +30,7 @@ describe('validateConfig', () => {
         'random-secret',
         'random-secret',
         'random-secret',
+        'iam-access-key',
       ]);
       expect(loaded.secrets[0]).toMatchObject({
         id: 'PaymentsWebhooksSigningSecret',

@@ -24,18 +24,23 @@ describe('RotationStack with the example config', () => {
     expect(missing).toEqual([]);
   });
 
-  it('puts all four example secrets in one shard', () => {
+  it('puts all five example secrets in one shard', () => {
     expect(shards).toHaveLength(1);
   });
 
   it('has one rotation function per credential type in use, on nodejs22.x with explicit memory and timeout', () => {
-    shard.resourceCountIs('AWS::Lambda::Function', 1);
+    shard.resourceCountIs('AWS::Lambda::Function', 2);
     shard.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'rotation-random-secret',
       Runtime: 'nodejs22.x',
       MemorySize: 256,
       Timeout: 30,
       LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+    shard.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'rotation-iam-access-key',
+      Runtime: 'nodejs22.x',
+      Timeout: 120,
     });
     shard.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -46,7 +51,9 @@ describe('RotationStack with the example config', () => {
       shard.hasResourceProperties('AWS::SecretsManager::RotationSchedule', {
         RotationRules: { ScheduleExpression: secret.scheduleExpression, Duration: secret.window },
         RotateImmediatelyOnUpdate: secret.rotateOnDeploy,
-        RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('Rotationrandomsecret'), 'Arn'] },
+        RotationLambdaARN: {
+          'Fn::GetAtt': [Match.stringLikeRegexp(`Rotation${secret.type.replace(/-/g, '')}`), 'Arn'],
+        },
       });
     }
     shard.hasResourceProperties('AWS::SecretsManager::RotationSchedule', { SecretId: 'internal/hmac-key' });
@@ -55,8 +62,8 @@ describe('RotationStack with the example config', () => {
     });
   });
 
-  it('lets Secrets Manager invoke the function only from this account', () => {
-    shard.resourceCountIs('AWS::Lambda::Permission', 1);
+  it('lets Secrets Manager invoke the functions only from this account', () => {
+    shard.resourceCountIs('AWS::Lambda::Permission', 2);
     shard.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'secretsmanager.amazonaws.com',
       Action: 'lambda:InvokeFunction',
@@ -115,8 +122,9 @@ describe('RotationStack with the example config', () => {
       Statistic: 'Maximum',
       Threshold: 24000,
     });
-    // 3 function alarms + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor alarms in the main stack.
-    shard.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    // 3 alarms for each of the 2 functions + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor
+    // alarms in the main stack.
+    shard.resourceCountIs('AWS::CloudWatch::Alarm', 7);
     main.resourceCountIs('AWS::CloudWatch::Alarm', 6);
   });
 
@@ -149,6 +157,11 @@ describe('RotationStack with the example config', () => {
                 },
               },
               'arn:aws:secretsmanager:us-east-1:123456789012:secret:legacy/session-signing-AbC123',
+              {
+                prefix: {
+                  'Fn::Join': ['', Match.arrayWith([':secretsmanager:us-east-1:123456789012:secret:ci/deployer-key-'])],
+                },
+              },
             ],
           },
         },
@@ -227,8 +240,10 @@ describe('RotationStack with the example config', () => {
     }
   });
 
-  it('has no revocation sweeper and no warning about one, as no example type can revoke', () => {
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('revocation sweeper'))).toHaveLength(0);
+  it('warns that no revocation sweeper is deployed for the example IAM access key secret', () => {
+    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('revocation sweeper'));
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0].entry.data)).toMatch(/^1 secret\(s\) of a type that can revoke/);
   });
 });
 

@@ -19,7 +19,6 @@ export const WITH_PLANNED_TYPES: readonly CredentialTypeEntry[] = [
   ...CREDENTIAL_TYPES,
   { name: 'postgres', entry: 'lambdas/postgres/handler.ts', description: 'test only' },
   { name: 'mysql', entry: 'lambdas/mysql/handler.ts', description: 'test only' },
-  { name: 'iam-access-key', entry: 'lambdas/iam-access-key/handler.ts', description: 'test only' },
 ];
 
 export function validateWithPlanned(raw: unknown, options: ValidateConfigOptions = {}): RotationConfig {
