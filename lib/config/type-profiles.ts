@@ -73,7 +73,12 @@ export const TYPE_PROFILES: Readonly<Record<string, TypeProfile>> = {
   postgres: DATABASE_PROFILE,
   mysql: DATABASE_PROFILE,
   'iam-access-key': {
-    settings: {},
+    // Read by lambdas/iam-access-key/strategy.ts; bounds match its own checks.
+    settings: {
+      verifyTimeoutSeconds: { kind: 'integer', min: 0, max: 840 },
+      deleteActivePreviousKey: { kind: 'boolean' },
+      emergency: { kind: 'boolean' },
+    },
     targets: { iamUser: true },
     canRevoke: true,
     generatedField: () => undefined,
