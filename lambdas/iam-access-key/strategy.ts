@@ -105,9 +105,11 @@ export class IamAccessKeyStrategy implements RotationStrategy {
       );
     }
     if (pending.AccessKeyId === current.AccessKeyId) {
-      throw new VerificationFailedError(
-        `secret ${ctx.secretName} pending key ${pending.AccessKeyId} is the current key, expected a new one`,
-      );
+      // RotateImmediately=false: Secrets Manager runs testSecret alone against a copy of AWSCURRENT
+      // (AWS-BEHAVIOUR.md 4.5). Probing that key tests the configuration without changing any key.
+      ctx.logger.info('pending value holds the current key (a rotation configuration test); probing that key', {
+        AccessKeyId: pending.AccessKeyId,
+      });
     }
     const timeoutSeconds = ctx.settings.integer(
       'verify-timeout-seconds',

@@ -1,3 +1,4 @@
+import { RotateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Emulator } from '../../../local/emulator';
 import { Clients, keyOf, startIamEmulator } from './iam-fixture';
 
@@ -87,6 +88,20 @@ describe('iam-access-key rotation through the emulator', () => {
 
     expect((await c.keys('app-five')).map((k) => k.id)).not.toContain(old.accessKeyId);
     expect(await c.whoIs(old)).toBe('InvalidClientTokenId');
+  });
+
+  it('passes a RotateImmediately=false configuration test without touching any key', async () => {
+    const only = await c.userWithKey('app-seven');
+    const arn = await c.createSecret('keys/app-seven', 'app-seven', only);
+
+    await c.sm.send(
+      new RotateSecretCommand({ SecretId: arn, RotationLambdaARN: c.functionArn, RotateImmediately: false }),
+    );
+    await emulator.rotations.idle();
+
+    expect(emulator.rotations.list().find((r) => r.secretArn === arn)?.status).toBe('succeeded');
+    expect((await c.keys('app-seven')).map((k) => k.id)).toEqual([only.accessKeyId]);
+    expect((await c.value(arn)).AccessKeyId).toBe(only.accessKeyId);
   });
 
   it('deactivates the previous key at finishSecret in emergency mode', async () => {

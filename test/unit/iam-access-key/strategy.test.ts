@@ -167,6 +167,23 @@ describe('IamAccessKeyStrategy', () => {
     );
   });
 
+  it('passes a configuration test whose pending value is a copy of the current key, creating nothing', async () => {
+    const value = sm.labelled(secret, 'AWSCURRENT')?.[1].value as string;
+    secret.versions[TOKEN] = { value, stages: ['AWSPENDING'] };
+    await engine().handle(rotationEvent(secret, TOKEN, 'testSecret'));
+    expect(iam.calls).toEqual([]);
+  });
+
+  it('fails a configuration test when the current key no longer authenticates', async () => {
+    const value = sm.labelled(secret, 'AWSCURRENT')?.[1].value as string;
+    secret.versions[TOKEN] = { value, stages: ['AWSPENDING'] };
+    secret.tags['rotation:verify-timeout-seconds'] = '0';
+    iam.keys[0].status = 'Inactive';
+    await expect(engine().handle(rotationEvent(secret, TOKEN, 'testSecret'))).rejects.toThrow(
+      new RegExp(`pending key ${iam.keys[0].accessKeyId} was still refused`),
+    );
+  });
+
   it('rejects a current value without an AccessKeyId, naming the field', async () => {
     secret = sm.addSecret('ci/bad', JSON.stringify({ UserName: USER, SecretAccessKey: 'x'.repeat(40) }));
     sm.startRotation(secret, TOKEN);
