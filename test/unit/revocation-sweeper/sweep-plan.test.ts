@@ -1,7 +1,7 @@
 import { sweepAction } from '../../../lambdas/revocation-sweeper/sweep-plan';
 
 const rotated = new Date('2026-01-01T00:00:00Z');
-const after = (hours: number) => new Date(rotated.getTime() + hours * 3_600_000);
+const hoursLater = (hours: number) => new Date(rotated.getTime() + hours * 3_600_000);
 
 describe('sweepAction', () => {
   it.each([
@@ -11,10 +11,10 @@ describe('sweepAction', () => {
     [24 + 167, 'deactivate'],
     [24 + 168, 'remove'],
   ])('after %d hours with 24 h grace and 168 h to removal: %s', (hours, action) => {
-    expect(sweepAction(rotated, after(hours), 24, 168)).toBe(action);
+    expect(sweepAction(rotated, hoursLater(hours), 24, 168)).toBe(action);
   });
 
   it('keeps the credential of a secret that was never rotated', () => {
-    expect(sweepAction(undefined, after(10_000), 24, 168)).toBe('keep');
+    expect(sweepAction(undefined, hoursLater(10_000), 24, 168)).toBe('keep');
   });
 });
