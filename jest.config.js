@@ -5,7 +5,12 @@ const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts'
 module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testTimeout: 60_000,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+    },
+    { ...common, displayName: 'infra', testTimeout: 120_000, testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
   ],
 };

@@ -18,6 +18,7 @@ import {
   AWSCURRENT,
   AWSPENDING,
   AWSPREVIOUS,
+  type PutOutcome,
   type SecretMetadata,
   type SecretsGateway,
   versionWithLabel,
@@ -151,12 +152,30 @@ export class RotationEngine {
         `credential type ${this.strategy.type} built an invalid value for secret ${ctx.secretName}: expected a string of 1-${MAX_SECRET_STRING} characters`,
       );
     }
-    const outcome = await this.gateway.putPending(meta, token, value, event.RotationToken);
+    let outcome: PutOutcome;
+    try {
+      outcome = await this.gateway.putPending(meta, token, value, event.RotationToken);
+    } catch (error) {
+      await this.discard(ctx, value);
+      throw error;
+    }
+    if (outcome === 'exists') await this.discard(ctx, value);
     ctx.logger.info(
       outcome === 'stored'
         ? `stored the new value as ${AWSPENDING}`
         : 'pending version already held a value from an earlier attempt; kept it',
     );
+  }
+
+  /** Undoes a credential that was made but not stored; a failure to undo is logged, the original error wins. */
+  private async discard(ctx: RotationContext, value: string): Promise<void> {
+    if (this.strategy.discardCredential === undefined) return;
+    try {
+      await this.strategy.discardCredential(ctx, value);
+      ctx.logger.info('discarded the credential whose value could not be stored');
+    } catch (error) {
+      ctx.logger.error('could not discard the credential whose value could not be stored', { error });
+    }
   }
 
   private async finishSecret(ctx: RotationContext, meta: SecretMetadata): Promise<void> {

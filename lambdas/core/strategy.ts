@@ -63,6 +63,12 @@ export interface RotationStrategy {
   readonly sideEffectsOnCreate?: boolean;
   /** createSecret: returns the new SecretString, built from the current value (keep every other field). */
   createCredential(ctx: RotationContext): Promise<string>;
+  /**
+   * createSecret, when the value createCredential returned could not be stored (PutSecretValue failed, or
+   * another attempt stored a value first): undoes the credential's side effects, so that nothing is left
+   * behind that no secret holds. Only strategies with side effects on create need it.
+   */
+  discardCredential?(ctx: RotationContext, value: string): Promise<void>;
   /** setSecret: makes the pending credential valid in the target system. Must be idempotent. */
   applyCredential(ctx: RotationContext): Promise<void>;
   /** testSecret: proves the pending credential works. Must not change anything. */

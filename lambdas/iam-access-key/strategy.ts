@@ -89,6 +89,16 @@ export class IamAccessKeyStrategy implements RotationStrategy {
     });
   }
 
+  /** The engine could not store the new key's secret: delete the key at once, so it is not stranded. */
+  async discardCredential(ctx: RotationContext, value: string): Promise<void> {
+    const made = parseKeySecret(value, ctx.secretName, 'AWSPENDING');
+    await this.userKeys(made.UserName).delete(made.AccessKeyId);
+    this.created.delete(this.memoKey(ctx));
+    ctx.logger.info(`deleted the new access key of IAM user ${made.UserName}: its secret could not be stored`, {
+      AccessKeyId: made.AccessKeyId,
+    });
+  }
+
   async applyCredential(ctx: RotationContext): Promise<void> {
     // The pending value is stored by now, so the key this container made for the token is not stranded.
     this.created.delete(this.memoKey(ctx));

@@ -1,4 +1,4 @@
-import { GetRandomPasswordCommand } from '@aws-sdk/client-secrets-manager';
+import { GetRandomPasswordCommand, PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import 'aws-sdk-client-mock-jest';
 import { RotationEngine } from '../../../lambdas/core/engine';
 import {
@@ -178,6 +178,42 @@ describe('RotationEngine', () => {
       await engineFor(strategy).handle(rotationEvent(secret, TOKEN, 'createSecret'));
       expect(strategy.createCredential).toHaveBeenCalledTimes(1);
       expect(secret.versions[TOKEN]?.value).toBe('current-value-next');
+    });
+
+    it('discards the new credential when PutSecretValue fails, and still fails the step', async () => {
+      const discardCredential = jest.fn(async () => {});
+      const strategy = testStrategy({ sideEffectsOnCreate: true, discardCredential });
+      secret.versions[TOKEN] = { stages: ['AWSPENDING'] };
+      fake.mock
+        .on(PutSecretValueCommand)
+        .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+      await expect(engineFor(strategy).handle(rotationEvent(secret, TOKEN, 'createSecret'))).rejects.toThrow(
+        /ThrottlingException/,
+      );
+      expect(discardCredential).toHaveBeenCalledWith(expect.objectContaining({ token: TOKEN }), 'current-value-next');
+    });
+
+    it('discards the new credential when another attempt stored a value first', async () => {
+      const discardCredential = jest.fn(async () => {});
+      const strategy = testStrategy({
+        discardCredential,
+        createCredential: jest.fn(async () => {
+          secret.versions[TOKEN] = { value: 'stored-meanwhile', stages: ['AWSPENDING'] };
+          return 'made-here';
+        }),
+      });
+      await engineFor(strategy).handle(rotationEvent(secret, TOKEN, 'createSecret'));
+      expect(discardCredential).toHaveBeenCalledWith(expect.anything(), 'made-here');
+      expect(secret.versions[TOKEN]?.value).toBe('stored-meanwhile');
+    });
+
+    it('keeps the original error when discarding fails too', async () => {
+      const strategy = testStrategy({ discardCredential: jest.fn(async () => Promise.reject(new Error('iam down'))) });
+      fake.mock.on(PutSecretValueCommand).rejects(Object.assign(new Error('boom'), { name: 'InternalServiceError' }));
+      await expect(engineFor(strategy).handle(rotationEvent(secret, TOKEN, 'createSecret'))).rejects.toThrow(
+        /InternalServiceError/,
+      );
+      expect(lines.join('\n')).toMatch(/could not discard the credential/);
     });
 
     it('rejects an empty value from the strategy and writes nothing', async () => {
