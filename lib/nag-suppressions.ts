@@ -9,7 +9,7 @@ export const NAG_REASONS = {
   runtime:
     'nodejs22.x is the runtime this suite is built and tested for (Node 20 and 22 in CI); cdk-nag flags any runtime older than the newest Lambda offers. Moving to a newer runtime is a deliberate, tested upgrade.',
   listSecrets:
-    'secretsmanager:ListSecrets has no resource-level permissions (Resource must be *). It returns metadata only, never secret values; the monitor needs it to find the secrets rotated by this deployment.',
+    'secretsmanager:ListSecrets has no resource-level permissions (Resource must be *). It returns metadata only, never secret values; the monitor and the revocation sweeper need it to find the secrets rotated by this deployment (the sweeper then reads values only of the managed secrets its role names).',
   listVersionIds:
     "secretsmanager:ListSecretVersionIds on this account's and Region's secrets: the monitor reads version metadata (creation dates, labels, no values) of whichever managed secrets have an incomplete rotation; listing 1,000 ARNs would overflow the role's policy size limit.",
   vpcNetworkInterfaces:

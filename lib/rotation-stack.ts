@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { CredentialTypeEntry } from '../lambdas/registry';
@@ -6,7 +6,7 @@ import type { RotationConfig } from './config/schema';
 import { TYPE_PROFILES } from './config/type-profiles';
 import { AlertTopic } from './constructs/alert-topic';
 import type { CodeProvider } from './constructs/lambda-code';
-import type { RevocationSweeperFactory } from './constructs/revocation-sweeper';
+import { createRevocationSweeper, type RevocationSweeperFactory } from './constructs/revocation-sweeper';
 import { RotationDashboard } from './constructs/rotation-dashboard';
 import { RotationMonitor } from './constructs/rotation-monitor';
 import { retentionDays } from './retention';
@@ -25,15 +25,15 @@ export interface RotationStackProps extends StackProps {
   /** @default CREDENTIAL_TYPES from lambdas/registry.ts */
   readonly credentialTypes?: readonly CredentialTypeEntry[];
   /**
-   * Builds the revocation sweeper for types that can revoke old credentials.
-   * @default - no sweeper; a warning is recorded when a revocable type is in use
+   * Builds the revocation sweeper, called when a type that can revoke old credentials is in use.
+   * @default createRevocationSweeper (the bundled sweeper function on the config's `sweeper.schedule`)
    */
   readonly revocationSweeper?: RevocationSweeperFactory;
 }
 
 /**
  * Everything a config describes: the alert topic, one nested stack per shard of secrets (functions, schedules,
- * failure rule, alarms), the monitor, the dashboard and, once it exists, the revocation sweeper.
+ * failure rule, alarms), the monitor, the dashboard and, when a type that can revoke is in use, the revocation sweeper.
  */
 export class RotationStack extends Stack {
   readonly alerts: AlertTopic;
@@ -88,19 +88,17 @@ export class RotationStack extends Stack {
 
     const revocable = config.secrets.filter((s) => TYPE_PROFILES[s.type]?.canRevoke);
     if (revocable.length > 0) {
-      if (props.revocationSweeper) {
-        props.revocationSweeper(this, {
-          secrets: revocable,
-          alarmActions: this.alerts.alarmActions,
-          ...(permissionsBoundary ? { permissionsBoundary } : {}),
-          ...(config.roleNamePrefix ? { roleNamePrefix: config.roleNamePrefix } : {}),
-        });
-      } else {
-        Annotations.of(this).addWarningV2(
-          'rotation:no-revocation-sweeper',
-          `${revocable.length} secret(s) of a type that can revoke old credentials, but no revocation sweeper is deployed yet`,
-        );
-      }
+      (props.revocationSweeper ?? createRevocationSweeper)(this, {
+        secrets: revocable,
+        alarmActions: this.alerts.alarmActions,
+        schedule: config.sweeper.schedule,
+        rotationFunctionPrefix,
+        functionNamePrefix: config.functionNamePrefix,
+        logRetention: retentionDays(config.sweeper.logRetentionDays),
+        ...(permissionsBoundary ? { permissionsBoundary } : {}),
+        ...(config.roleNamePrefix ? { roleNamePrefix: config.roleNamePrefix } : {}),
+        ...(props.codeFor ? { codeFor: props.codeFor } : {}),
+      });
     }
 
     new CfnOutput(this, 'AlertTopicArn', {

@@ -45,7 +45,9 @@ export interface RevocationSweeperOptions {
  * after the last rotation, removed `remove-after-hours` later (tags `rotation:<name>` over the environment
  * variables REVOKE_DEACTIVATE_AFTER_HOURS / REVOKE_REMOVE_AFTER_HOURS over 24 h / 168 h). Idempotent: run it on
  * a schedule as often as you like. The type comes from the tag `rotation:credential-type`, else from the rotation
- * function's name `...rotation-<type>`. A failure on one secret does not stop the others; the run then fails.
+ * function's name `...rotation-<type>[-<shard>]`. With SWEEP_ROTATION_FUNCTION_PREFIX set (the stack sets
+ * `<functionNamePrefix>rotation-`), only secrets rotated by `<prefix><type>[-<shard>]` are swept: those of this
+ * deployment, the only ones its role may read. A failure on one secret does not stop the others; the run then fails.
  */
 export class RevocationSweeper {
   private readonly revokers: ReadonlyMap<string, Revoker>;
@@ -129,10 +131,17 @@ export class RevocationSweeper {
   }
 
   private revokerOf(entry: SecretListEntry): Revoker | undefined {
-    const tagged = entry.Tags?.find((t) => t.Key === CREDENTIAL_TYPE_TAG)?.Value;
-    if (tagged !== undefined) return this.revokers.get(tagged);
     const functionName = entry.RotationLambdaARN?.split(':').pop() ?? '';
-    return [...this.revokers.values()].find((r) => functionName.endsWith(`rotation-${r.type}`));
+    const deployment = this.env.SWEEP_ROTATION_FUNCTION_PREFIX;
+    const tagged = entry.Tags?.find((t) => t.Key === CREDENTIAL_TYPE_TAG)?.Value;
+    const revoker =
+      tagged !== undefined
+        ? this.revokers.get(tagged)
+        : [...this.revokers.values()].find((r) => rotatedBy(functionName, `rotation-${r.type}`, false));
+    if (revoker === undefined) return undefined;
+    // A deployed sweeper may read only its own deployment's secrets: skip the others rather than fail on them.
+    if (deployment && !rotatedBy(functionName, `${deployment}${revoker.type}`, true)) return undefined;
+    return revoker;
   }
 
   private async *secrets(): AsyncGenerator<SecretListEntry> {
@@ -143,6 +152,15 @@ export class RevocationSweeper {
       next = out.NextToken;
     } while (next !== undefined);
   }
+}
+
+/**
+ * Whether a rotation function name is `<base>` or a shard's `<base>-<n>`; `exact` requires the name to start
+ * with `base` (a deployment's prefix), otherwise it only has to end with it.
+ */
+export function rotatedBy(functionName: string, base: string, exact: boolean): boolean {
+  const name = functionName.replace(/-\d+$/, '');
+  return exact ? name === base : name.endsWith(base);
 }
 
 function hasPrevious(entry: SecretListEntry): boolean {

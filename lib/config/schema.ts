@@ -87,6 +87,14 @@ export interface MonitorConfig {
   readonly logRetentionDays: number;
 }
 
+/** Settings of the revocation sweeper, deployed when a type that can revoke old credentials is in use. */
+export interface SweeperConfig {
+  /** EventBridge schedule of the sweep, e.g. `rate(1 hour)`. */
+  readonly schedule: string;
+  /** Retention of the sweeper's log group (the config's default retention). */
+  readonly logRetentionDays: number;
+}
+
 /** A whole validated config. */
 export interface RotationConfig {
   readonly stackName: string;
@@ -100,6 +108,7 @@ export interface RotationConfig {
   /** Function settings per credential type in use. */
   readonly functions: Readonly<Record<string, FunctionConfig>>;
   readonly monitor: MonitorConfig;
+  readonly sweeper: SweeperConfig;
   /** Most secrets per nested stack (see docs/cdk.md, "Scale"). */
   readonly secretsPerShard: number;
   readonly secrets: readonly SecretConfig[];

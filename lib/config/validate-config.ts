@@ -8,6 +8,7 @@ import type {
   NotificationsConfig,
   RotationConfig,
   SecretConfig,
+  SweeperConfig,
   VpcConfig,
 } from './schema';
 import { TYPE_PROFILES } from './type-profiles';
@@ -24,6 +25,7 @@ const TOP_FIELDS = [
   'notifications',
   'functions',
   'monitor',
+  'sweeper',
   'secretsPerShard',
   'secrets',
 ];
@@ -40,6 +42,7 @@ export const FUNCTION_DEFAULTS = { memoryMb: 256, timeoutSeconds: 60, logRetenti
 /** Default number of secrets per nested stack; see docs/cdk.md "Scale". */
 export const DEFAULT_SECRETS_PER_SHARD = 40;
 export const DEFAULT_MONITOR_SCHEDULE = 'rate(1 hour)';
+export const DEFAULT_SWEEPER_SCHEDULE = 'rate(1 hour)';
 
 const STACK_NAME = /^[A-Za-z][A-Za-z0-9-]{0,127}$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
@@ -119,6 +122,21 @@ function readMonitor(reader: FieldReader, raw: unknown, logRetentionDays: number
         RATE_OR_CRON,
         'an EventBridge rate(...) or cron(...) expression',
       ) ?? DEFAULT_MONITOR_SCHEDULE,
+  };
+}
+
+function readSweeper(reader: FieldReader, raw: unknown, logRetentionDays: number): SweeperConfig {
+  const obj = reader.object(raw, 'sweeper', false) ?? {};
+  reader.onlyKeys(obj, ['schedule'], 'sweeper');
+  return {
+    logRetentionDays,
+    schedule:
+      reader.string(
+        obj.schedule,
+        'sweeper.schedule',
+        RATE_OR_CRON,
+        'an EventBridge rate(...) or cron(...) expression',
+      ) ?? DEFAULT_SWEEPER_SCHEDULE,
   };
 }
 
@@ -226,6 +244,7 @@ export function validateConfig(raw: unknown, options: ValidateConfigOptions = {}
     notifications: readNotifications(reader, top.notifications),
     functions,
     monitor: readMonitor(reader, top.monitor, functionBase.logRetentionDays),
+    sweeper: readSweeper(reader, top.sweeper, functionBase.logRetentionDays),
     secretsPerShard: reader.integer(top.secretsPerShard, 'secretsPerShard', 1, 100) ?? DEFAULT_SECRETS_PER_SHARD,
     secrets,
   };

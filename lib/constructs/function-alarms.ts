@@ -28,7 +28,7 @@ export class FunctionAlarms extends Construct {
     super(scope, id);
     const period = Duration.minutes(5);
     this.errors = props.function.metricErrors({ period, statistic: 'Sum' }).createAlarm(this, 'Errors', {
-      alarmDescription: `The ${props.label} reported errors: a rotation step failed. See its log group.`,
+      alarmDescription: `The ${props.label} reported errors (an invocation failed). See its log group.`,
       threshold: 1,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -16,18 +16,19 @@ describe('real bundles', () => {
   const main = Template.fromStack(stack);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
-  /** The bundle directory of the only function in a template. */
-  function bundleOf(template: Template): string {
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+  /** The bundle of the function called `name` in a template. */
+  function bundleOf(template: Template, name: string): string {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { FunctionName: name } }));
     const hash = String(fn.Properties.Code.S3Key).replace(/\.zip$/, '');
     return join(assembly.directory, `asset.${hash}`, 'index.js');
   }
 
   it.each([
-    ['the rotation function', () => shard],
-    ['the monitor', () => main],
-  ])('builds %s as one minified bundle with no inline source map', (_, template) => {
-    const bundle = bundleOf(template());
+    ['the rotation function', () => shard, 'rotation-iam-access-key'],
+    ['the monitor', () => main, 'secret-rotation-monitor'],
+    ['the revocation sweeper', () => main, 'secret-revocation-sweeper'],
+  ])('builds %s as one minified bundle with no inline source map', (_, template, name) => {
+    const bundle = bundleOf(template(), name);
     expect(existsSync(bundle)).toBe(true);
     const code = readFileSync(bundle, 'utf8');
     expect(code).not.toMatch(/sourceMappingURL=data:/);

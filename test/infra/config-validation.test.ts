@@ -53,6 +53,14 @@ describe('validateConfig', () => {
       expect(loaded.secrets[1]).toMatchObject({ scheduleExpression: 'rate(90 days)', rotateOnDeploy: false });
     });
 
+    it('sweeps hourly unless the config says otherwise', () => {
+      expect(validateConfig(config([secret()])).sweeper).toEqual({ schedule: 'rate(1 hour)', logRetentionDays: 365 });
+      const custom = validateConfig(
+        config([secret()], { sweeper: { schedule: 'rate(15 minutes)' }, defaults: { logRetentionDays: 30 } }),
+      );
+      expect(custom.sweeper).toEqual({ schedule: 'rate(15 minutes)', logRetentionDays: 30 });
+    });
+
     it('applies the defaults block to secrets and functions', () => {
       const loaded = validateConfig(
         config([secret()], { defaults: { riskTier: 'low', window: '6h', rotateOnDeploy: true, memoryMb: 512 } }),
@@ -178,6 +186,18 @@ describe('validateConfig', () => {
         /email addresses/,
       ],
       ['no secrets', config([]), 'secrets', /non-empty list/],
+      [
+        'a sweeper schedule that is not an EventBridge expression',
+        config([secret()], { sweeper: { schedule: 'hourly' } }),
+        'sweeper.schedule',
+        /rate\(\.\.\.\) or cron\(\.\.\.\)/,
+      ],
+      [
+        'an unknown sweeper field',
+        config([secret()], { sweeper: { every: '1h' } }),
+        'sweeper.every',
+        /one of the fields/,
+      ],
       [
         'a VPC for a type that reaches no database',
         config([secret()], {

@@ -201,8 +201,25 @@ describe('least privilege', () => {
 
   it('grants IAM key actions only on the named user', () => {
     const iam = statements(planned.all).filter((s) => list(s.statement.Action).some((a) => a.startsWith('iam:')));
-    expect(iam).toHaveLength(1);
-    expect(render(iam[0].statement.Resource)).toBe('arn:<AWS::Partition>:iam::123456789012:user/ci/ci-deployer');
+    // The rotation function's role and the revocation sweeper's role.
+    expect(iam).toHaveLength(2);
+    for (const { statement } of iam)
+      expect(render(statement.Resource)).toBe('arn:<AWS::Partition>:iam::123456789012:user/ci/ci-deployer');
+    const sweeper = iam.find((s) => /RevocationSweeper/.test(s.where));
+    expect(sweeper?.statement.Action).toEqual(['iam:DeleteAccessKey', 'iam:ListAccessKeys', 'iam:UpdateAccessKey']);
+  });
+
+  it('lets the revocation sweeper read the values of the revocable secrets only', () => {
+    const sweeper = statements(planned.all).filter((s) => /RevocationSweeper/.test(s.where));
+    const reads = sweeper.filter((s) => list(s.statement.Action).some((a) => a.startsWith('secretsmanager:')));
+    expect(reads.map((s) => s.statement.Action).sort()).toEqual([
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:ListSecrets',
+    ]);
+    const values = reads.find((s) => s.statement.Action === 'secretsmanager:GetSecretValue');
+    expect(render(values?.statement.Resource)).toBe(
+      'arn:<AWS::Partition>:secretsmanager:us-east-1:123456789012:secret:ci/deployer-key-??????',
+    );
   });
 
   it('grants network-interface actions only to the function in a VPC', () => {

@@ -1,4 +1,4 @@
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { CREDENTIAL_TYPES } from '../../lambdas/registry';
 import { loadConfig } from '../../lib/config/load-config';
 import { ROTATION_FAILURE_EVENTS } from '../../lib/constructs/rotation-failure-rule';
@@ -123,9 +123,9 @@ describe('RotationStack with the example config', () => {
       Threshold: 24000,
     });
     // 3 alarms for each of the 2 functions + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor
-    // alarms in the main stack.
+    // + 3 sweeper-function alarms in the main stack.
     shard.resourceCountIs('AWS::CloudWatch::Alarm', 7);
-    main.resourceCountIs('AWS::CloudWatch::Alarm', 6);
+    main.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
   it('sends every alarm to the stack topic and to the configured existing topic', () => {
@@ -240,10 +240,48 @@ describe('RotationStack with the example config', () => {
     }
   });
 
-  it('warns that no revocation sweeper is deployed for the example IAM access key secret', () => {
-    const warnings = Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('revocation sweeper'));
-    expect(warnings).toHaveLength(1);
-    expect(String(warnings[0].entry.data)).toMatch(/^1 secret\(s\) of a type that can revoke/);
+  it('runs the revocation sweeper on its own schedule for the IAM access key secret, with an errors alarm', () => {
+    main.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'secret-revocation-sweeper',
+      Runtime: 'nodejs22.x',
+      MemorySize: 256,
+      Timeout: 300,
+      Environment: { Variables: { SWEEP_ROTATION_FUNCTION_PREFIX: 'rotation-' } },
+      LoggingConfig: { LogGroup: Match.anyValue() },
+    });
+    const rules = Object.values(main.findResources('AWS::Events::Rule')).filter(
+      (rule) => rule.Properties.Description === 'Runs the revocation sweeper',
+    );
+    expect(rules).toHaveLength(1);
+    expect(rules[0].Properties.ScheduleExpression).toBe('rate(1 hour)');
+    main.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      AlarmDescription: Match.stringLikeRegexp('revocation sweeper'),
+    });
+    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('revocation sweeper'))).toHaveLength(0);
+  });
+
+  it("lets the sweeper read only the IAM access key secret and revoke only its user's keys", () => {
+    const roles = Object.values(main.findResources('AWS::IAM::Role')).filter(
+      (role) =>
+        role.Properties.Description === 'Revokes previous credentials of managed secrets after their grace period',
+    );
+    expect(roles).toHaveLength(1);
+    const statements = roles[0].Properties.Policies[0].PolicyDocument.Statement;
+    const bySid = Object.fromEntries(statements.map((st: { Sid: string }) => [st.Sid, st]));
+    expect(Object.keys(bySid).sort()).toEqual(['ListSecrets', 'ReadSweptSecrets', 'RevokeAccessKeys', 'WriteOwnLogs']);
+    expect(bySid.ReadSweptSecrets.Action).toBe('secretsmanager:GetSecretValue');
+    expect(JSON.stringify(bySid.ReadSweptSecrets.Resource)).toContain(':secret:ci/deployer-key-??????');
+    expect(bySid.RevokeAccessKeys.Action).toEqual(['iam:DeleteAccessKey', 'iam:ListAccessKeys', 'iam:UpdateAccessKey']);
+    expect(JSON.stringify(bySid.RevokeAccessKeys.Resource)).toContain(':user/ci/ci-deployer');
+  });
+});
+
+describe('RotationStack without a type that can revoke', () => {
+  it('deploys no revocation sweeper', () => {
+    const config = validateWithPlanned({ secrets: [{ name: 'app/key', type: 'random-secret' }] });
+    const { main } = synthesize(config);
+    expect(JSON.stringify(main.toJSON())).not.toContain('revocation sweeper');
   });
 });
 
@@ -252,6 +290,7 @@ describe('RotationStack with planned credential types', () => {
     permissionsBoundaryArn: 'arn:aws:iam::123456789012:policy/rotation-boundary',
     roleNamePrefix: 'app-',
     functionNamePrefix: 'acme-',
+    sweeper: { schedule: 'rate(15 minutes)' },
     functions: {
       postgres: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0abc1234'] } },
     },
@@ -271,7 +310,7 @@ describe('RotationStack with planned credential types', () => {
   it('sets the permissions boundary and role name prefix on every role', () => {
     const { all } = withPlanned;
     const roles = resourcesOf(all, 'AWS::IAM::Role');
-    expect(Object.keys(roles)).toHaveLength(4);
+    expect(Object.keys(roles)).toHaveLength(5);
     for (const role of Object.values(roles)) {
       expect(role.Properties.PermissionsBoundary).toBe('arn:aws:iam::123456789012:policy/rotation-boundary');
       expect(role.Properties.RoleName).toMatch(/^app-rotation-/);
@@ -290,11 +329,17 @@ describe('RotationStack with planned credential types', () => {
     });
   });
 
-  it('warns that no revocation sweeper exists for a type that can revoke', () => {
-    const { stack } = withPlanned;
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no revocation sweeper'))).toHaveLength(
-      1,
-    );
+  it('deploys the sweeper with the prefixes, the boundary and the configured schedule', () => {
+    const { main } = withPlanned;
+    main.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'acme-secret-revocation-sweeper',
+      Environment: { Variables: { SWEEP_ROTATION_FUNCTION_PREFIX: 'acme-rotation-' } },
+    });
+    main.hasResourceProperties('AWS::IAM::Role', { RoleName: 'app-rotation-sweeper' });
+    main.hasResourceProperties('AWS::Events::Rule', {
+      Description: 'Runs the revocation sweeper',
+      ScheduleExpression: 'rate(15 minutes)',
+    });
   });
 
   it('calls the revocation sweeper extension point with the revocable secrets', () => {
@@ -303,8 +348,11 @@ describe('RotationStack with planned credential types', () => {
     expect(sweeper).toHaveBeenCalledTimes(1);
     expect(sweeper.mock.calls[0][0]).toBeInstanceOf(RotationStack);
     expect(sweeper.mock.calls[0][1].secrets.map((s: { name: string }) => s.name)).toEqual(['ci/deployer-key']);
-    expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('no revocation sweeper'))).toHaveLength(
-      0,
-    );
+    expect(sweeper.mock.calls[0][1].schedule).toBe('rate(15 minutes)');
+    expect(
+      Template.fromStack(stack).findResources('AWS::Events::Rule', {
+        Properties: { Description: 'Runs the revocation sweeper' },
+      }),
+    ).toEqual({});
   });
 });
