@@ -1,0 +1,42 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { bundlePath } from '../../../lambdas/registry';
+import type { PostgresServer } from '../../support';
+
+export const ROOT = resolve(__dirname, '../../..');
+export const POSTGRES_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rotation-postgres';
+
+/** Builds the postgres bundle when a test runs without `npm run bundle` first. */
+export function ensurePostgresBundle(): void {
+  if (!existsSync(resolve(ROOT, bundlePath('postgres')))) {
+    execFileSync(resolve(ROOT, 'node_modules/.bin/tsx'), ['scripts/build-lambdas.ts', 'postgres'], { cwd: ROOT });
+  }
+}
+
+/** Creates a login role with a password, as the server's superuser. */
+export async function createRole(server: PostgresServer, name: string, password: string): Promise<void> {
+  const admin = new Client({ host: server.host, port: server.port, user: server.user, password: server.password });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE ${admin.escapeIdentifier(name)} LOGIN PASSWORD ${admin.escapeLiteral(password)}`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The SQLSTATE of a plaintext login as `user`, or 'ok' when it logs in (and `SELECT 1` works). */
+export async function tryLogin(server: PostgresServer, user: string, password: string): Promise<string> {
+  const client = new Client({ host: server.host, port: server.port, user, password, database: 'postgres' });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return 'ok';
+  } catch (error) {
+    return (error as { code?: string }).code ?? String(error);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
