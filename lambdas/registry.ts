@@ -20,6 +20,11 @@ export const CREDENTIAL_TYPES: readonly CredentialTypeEntry[] = [
     description: 'Secrets we issue ourselves: API keys, webhook signing secrets, HMAC keys',
   },
   { name: 'iam-access-key', entry: 'lambdas/iam-access-key/handler.ts', description: 'IAM user access keys' },
+  {
+    name: 'postgres',
+    entry: 'lambdas/postgres/handler.ts',
+    description: 'PostgreSQL (RDS, Aurora, self-managed) passwords, single user',
+  },
 ];
 
 /** Function name used for a credential type, in the emulator and in deployed stacks. */

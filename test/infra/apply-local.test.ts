@@ -31,7 +31,7 @@ describe('applyConfigLocally', () => {
 
   it('creates missing secrets with the tags the stack would set and a value in the configured shape', async () => {
     await apply();
-    expect(sm).toHaveReceivedCommandTimes(CreateSecretCommand, 4);
+    expect(sm).toHaveReceivedCommandTimes(CreateSecretCommand, 5);
     const created = sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input);
     const webhook = created.find((c) => c.Name === 'payments/webhooks/signing-secret');
     expect(webhook?.Tags).toEqual(
@@ -58,7 +58,7 @@ describe('applyConfigLocally', () => {
 
   it('turns rotation on with the schedule, window and rotate-on-deploy of each secret', async () => {
     await apply();
-    expect(sm).toHaveReceivedCommandTimes(RotateSecretCommand, 5);
+    expect(sm).toHaveReceivedCommandTimes(RotateSecretCommand, 6);
     expect(sm).toHaveReceivedCommandWith(RotateSecretCommand, {
       SecretId: 'payments/webhooks/signing-secret',
       RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotation-random-secret',
@@ -75,7 +75,7 @@ describe('applyConfigLocally', () => {
     const lines: string[] = [];
     await apply((line) => lines.push(line));
     const values = sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input.SecretString ?? '');
-    expect(lines).toHaveLength(5);
+    expect(lines).toHaveLength(6);
     for (const value of values) {
       const random = value.startsWith('{') ? String(Object.values(JSON.parse(value)).pop()) : value;
       for (const line of lines) expect(line).not.toContain(random);

@@ -31,6 +31,7 @@ describe('validateConfig', () => {
         'random-secret',
         'random-secret',
         'iam-access-key',
+        'postgres',
       ]);
       expect(loaded.secrets[0]).toMatchObject({
         id: 'PaymentsWebhooksSigningSecret',
@@ -226,7 +227,7 @@ describe('validateConfig', () => {
     });
 
     it('rejects a planned type that has no rotation function yet, saying so', () => {
-      const issues = issuesOf(config([secret({ type: 'postgres' })]));
+      const issues = issuesOf(config([secret({ type: 'mysql' })]));
       expect(issues[0]).toMatchObject({ path: 'secrets[0].type' });
       expect(issues[0].found).toMatch(/planned but has no rotation function yet/);
     });

@@ -24,12 +24,12 @@ describe('RotationStack with the example config', () => {
     expect(missing).toEqual([]);
   });
 
-  it('puts all five example secrets in one shard', () => {
+  it('puts all six example secrets in one shard', () => {
     expect(shards).toHaveLength(1);
   });
 
   it('has one rotation function per credential type in use, on nodejs22.x with explicit memory and timeout', () => {
-    shard.resourceCountIs('AWS::Lambda::Function', 2);
+    shard.resourceCountIs('AWS::Lambda::Function', 3);
     shard.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'rotation-random-secret',
       Runtime: 'nodejs22.x',
@@ -41,6 +41,11 @@ describe('RotationStack with the example config', () => {
       FunctionName: 'rotation-iam-access-key',
       Runtime: 'nodejs22.x',
       Timeout: 120,
+    });
+    shard.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'rotation-postgres',
+      Runtime: 'nodejs22.x',
+      Timeout: 60,
     });
     shard.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -63,7 +68,7 @@ describe('RotationStack with the example config', () => {
   });
 
   it('lets Secrets Manager invoke the functions only from this account', () => {
-    shard.resourceCountIs('AWS::Lambda::Permission', 2);
+    shard.resourceCountIs('AWS::Lambda::Permission', 3);
     shard.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'secretsmanager.amazonaws.com',
       Action: 'lambda:InvokeFunction',
@@ -122,9 +127,9 @@ describe('RotationStack with the example config', () => {
       Statistic: 'Maximum',
       Threshold: 24000,
     });
-    // 3 alarms for each of the 2 functions + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor
+    // 3 alarms for each of the 3 functions + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor
     // + 3 sweeper-function alarms in the main stack.
-    shard.resourceCountIs('AWS::CloudWatch::Alarm', 7);
+    shard.resourceCountIs('AWS::CloudWatch::Alarm', 10);
     main.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
@@ -162,6 +167,7 @@ describe('RotationStack with the example config', () => {
                   'Fn::Join': ['', Match.arrayWith([':secretsmanager:us-east-1:123456789012:secret:ci/deployer-key-'])],
                 },
               },
+              'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db-app-XyZ789',
             ],
           },
         },
