@@ -3,14 +3,11 @@ const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 module.exports = {
+  // Per-test limit: the AWS CLI and database tests take seconds each on a loaded 2-core machine.
+  testTimeout: 60_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    {
-      ...common,
-      displayName: 'integration',
-      testTimeout: 60_000,
-      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-    },
-    { ...common, displayName: 'infra', testTimeout: 120_000, testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
   ],
 };
