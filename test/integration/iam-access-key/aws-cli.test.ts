@@ -1,14 +1,12 @@
-import { execFile } from 'node:child_process';
 import type { Emulator } from '../../../local/emulator';
-import { FUNCTION_NAME, startIamEmulator } from './iam-fixture';
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-type Credentials = { AccessKeyId: string; SecretAccessKey: string };
+import {
+  awsCli,
+  type CliCredentials,
+  type CliResult,
+  FUNCTION_NAME,
+  ROOT_CREDENTIALS,
+  startIamEmulator,
+} from './iam-fixture';
 
 describe('iam-access-key rotation end to end through the aws CLI', () => {
   let emulator: Emulator;
@@ -20,26 +18,9 @@ describe('iam-access-key rotation end to end through the aws CLI', () => {
     await emulator.close();
   });
 
-  const aws = (credentials: Credentials, ...args: string[]): Promise<CliResult> =>
-    new Promise((done) => {
-      execFile(
-        'aws',
-        [...args, '--endpoint-url', emulator.url, '--output', 'json'],
-        {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: credentials.AccessKeyId,
-            AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey,
-            AWS_DEFAULT_REGION: 'us-east-1',
-            AWS_MAX_ATTEMPTS: '1',
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          },
-        },
-        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  const root = { AccessKeyId: 'test', SecretAccessKey: 'test' };
+  const aws = (credentials: CliCredentials, ...args: string[]): Promise<CliResult> =>
+    awsCli(emulator.url, credentials, ...args);
+  const root = ROOT_CREDENTIALS;
   const json = async (...args: string[]) => {
     const out = await aws(root, ...args);
     if (out.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(' ')} failed: ${out.stderr}`);
@@ -64,7 +45,7 @@ describe('iam-access-key rotation end to end through the aws CLI', () => {
 
     const current = JSON.parse(
       (await json('secretsmanager', 'get-secret-value', '--secret-id', 'cli/iam-key')).SecretString,
-    ) as Credentials;
+    ) as CliCredentials;
     expect(current.AccessKeyId).not.toBe(old.AccessKeyId);
     const asNew = await aws(current, 'sts', 'get-caller-identity');
     const asOld = await aws(old, 'sts', 'get-caller-identity');

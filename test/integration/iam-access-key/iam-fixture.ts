@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -174,4 +175,38 @@ export class Clients {
 
 export function keyOf(value: Record<string, string>): Key {
   return { accessKeyId: value.AccessKeyId, secretAccessKey: value.SecretAccessKey };
+}
+
+/** What the `aws` CLI printed and how it exited. */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export type CliCredentials = { AccessKeyId: string; SecretAccessKey: string };
+
+/** The emulator's root key, as the CLI takes it. */
+export const ROOT_CREDENTIALS: CliCredentials = { AccessKeyId: 'test', SecretAccessKey: 'test' };
+
+/** Runs the real `aws` CLI against the emulator with these credentials and no local AWS configuration. */
+export function awsCli(endpoint: string, credentials: CliCredentials, ...args: string[]): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(
+      'aws',
+      [...args, '--endpoint-url', endpoint, '--output', 'json'],
+      {
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: credentials.AccessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey,
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_MAX_ATTEMPTS: '1',
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        },
+      },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
 }

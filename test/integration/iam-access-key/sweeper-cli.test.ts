@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,15 +5,15 @@ import { build } from 'esbuild';
 import type { Emulator } from '../../../local/emulator';
 import { FunctionRunner } from '../../../local/functions';
 import { LAMBDA_BUILD_OPTIONS } from '../../../scripts/build-lambdas';
-import { FUNCTION_NAME, ROOT, startIamEmulator } from './iam-fixture';
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-type Credentials = { AccessKeyId: string; SecretAccessKey: string };
+import {
+  awsCli,
+  type CliCredentials,
+  type CliResult,
+  FUNCTION_NAME,
+  ROOT,
+  ROOT_CREDENTIALS,
+  startIamEmulator,
+} from './iam-fixture';
 
 const SWEEPER = 'revocation-sweeper';
 const USER = 'swept-cli-user';
@@ -45,26 +44,9 @@ describe('iam-access-key grace period and revocation end to end through the aws 
     await emulator.close();
   });
 
-  const aws = (credentials: Credentials, ...args: string[]): Promise<CliResult> =>
-    new Promise((done) => {
-      execFile(
-        'aws',
-        [...args, '--endpoint-url', emulator.url, '--output', 'json'],
-        {
-          env: {
-            ...process.env,
-            AWS_ACCESS_KEY_ID: credentials.AccessKeyId,
-            AWS_SECRET_ACCESS_KEY: credentials.SecretAccessKey,
-            AWS_DEFAULT_REGION: 'us-east-1',
-            AWS_MAX_ATTEMPTS: '1',
-            AWS_CONFIG_FILE: '/dev/null',
-            AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-          },
-        },
-        (error, stdout, stderr) => done({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-      );
-    });
-  const root = { AccessKeyId: 'test', SecretAccessKey: 'test' };
+  const aws = (credentials: CliCredentials, ...args: string[]): Promise<CliResult> =>
+    awsCli(emulator.url, credentials, ...args);
+  const root = ROOT_CREDENTIALS;
   const json = async (...args: string[]) => {
     const out = await aws(root, ...args);
     if (out.code !== 0) throw new Error(`aws ${args.slice(0, 2).join(' ')} exited ${out.code}: ${out.stderr}`);
@@ -119,9 +101,9 @@ describe('iam-access-key grace period and revocation end to end through the aws 
 
     const current = JSON.parse(
       (await json('secretsmanager', 'get-secret-value', '--secret-id', SECRET)).SecretString,
-    ) as Credentials;
+    ) as CliCredentials;
     expect(current.AccessKeyId).not.toBe(old.AccessKeyId);
-    const callerOf = async (credentials: Credentials) => {
+    const callerOf = async (credentials: CliCredentials) => {
       const out = await aws(credentials, 'sts', 'get-caller-identity');
       return out.code === 0 ? JSON.parse(out.stdout).Arn : out;
     };
