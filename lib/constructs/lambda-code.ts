@@ -1,5 +1,7 @@
 import { join, resolve } from 'node:path';
 import type { Duration } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
@@ -81,4 +83,22 @@ function bundled(
     depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
     bundling: { ...BUNDLING, mainFields: [...BUNDLING.mainFields], externalModules: [] },
   });
+}
+
+/** Props shared by the functions the stack runs on an EventBridge schedule (the monitor, the revocation sweeper). */
+export interface ScheduledFunctionProps {
+  /** EventBridge schedule expression, e.g. `rate(1 hour)`. */
+  readonly schedule: string;
+  /** Rotation function names of this deployment start with this; only their secrets are looked at. */
+  readonly rotationFunctionPrefix: string;
+  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
+  readonly logRetention: logs.RetentionDays;
+  /** @default - CloudFormation generates a name */
+  readonly functionName?: string;
+  /** @default - CloudFormation generates a name */
+  readonly roleName?: string;
+  /** @default - no permissions boundary */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** @default - a real esbuild bundle */
+  readonly codeFor?: CodeProvider;
 }

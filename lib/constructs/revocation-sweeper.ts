@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import type { SecretConfig } from '../config/schema';
 import { acknowledgeWildcard, NAG_REASONS } from '../nag-suppressions';
 import { FunctionAlarms } from './function-alarms';
-import { type CodeProvider, createBundledFunction } from './lambda-code';
+import { type CodeProvider, createBundledFunction, type ScheduledFunctionProps } from './lambda-code';
 import { referencedSecretResource } from './secret-access';
 
 /** What the stack hands to the revocation sweeper. */
@@ -37,23 +37,9 @@ export interface RevocationSweeperBinding {
 export type RevocationSweeperFactory = (scope: Construct, binding: RevocationSweeperBinding) => void;
 
 /** Props of `RevocationSweeperFunction`. */
-export interface RevocationSweeperFunctionProps {
+export interface RevocationSweeperFunctionProps extends ScheduledFunctionProps {
   /** The secrets it sweeps: its role may read these and revoke keys of their users, nothing else. */
   readonly secrets: readonly SecretConfig[];
-  /** EventBridge schedule expression, e.g. `rate(1 hour)`. */
-  readonly schedule: string;
-  /** Only secrets rotated by `<prefix><type>` (or `-<shard>`) are swept: this deployment's secrets. */
-  readonly rotationFunctionPrefix: string;
-  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
-  readonly logRetention: logs.RetentionDays;
-  /** @default - CloudFormation generates a name */
-  readonly functionName?: string;
-  /** @default - CloudFormation generates a name */
-  readonly roleName?: string;
-  /** @default - no permissions boundary */
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-  /** @default - a real esbuild bundle */
-  readonly codeFor?: CodeProvider;
 }
 
 const SWEEP_TIMEOUT = Duration.minutes(5);

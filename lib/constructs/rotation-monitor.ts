@@ -9,25 +9,10 @@ import { Construct } from 'constructs';
 import { MONITOR_METRICS, MONITOR_NAMESPACE } from '../../lambdas/monitor/report';
 import { acknowledgeWildcard, NAG_REASONS } from '../nag-suppressions';
 import { FunctionAlarms } from './function-alarms';
-import { type CodeProvider, createBundledFunction } from './lambda-code';
+import { createBundledFunction, type ScheduledFunctionProps } from './lambda-code';
 
 /** Props of `RotationMonitor`. */
-export interface RotationMonitorProps {
-  /** EventBridge schedule expression, e.g. `rate(1 hour)`. */
-  readonly schedule: string;
-  /** Rotation function names of this deployment start with this. */
-  readonly rotationFunctionPrefix: string;
-  readonly alarmActions: readonly cloudwatch.IAlarmAction[];
-  readonly logRetention: logs.RetentionDays;
-  /** @default - CloudFormation generates a name */
-  readonly functionName?: string;
-  /** @default - CloudFormation generates a name */
-  readonly roleName?: string;
-  /** @default - no permissions boundary */
-  readonly permissionsBoundary?: iam.IManagedPolicy;
-  /** @default - a real esbuild bundle */
-  readonly codeFor?: CodeProvider;
-}
+export type RotationMonitorProps = ScheduledFunctionProps;
 
 /**
  * A function on a schedule that reports, for every secret this deployment rotates, whether rotation is
