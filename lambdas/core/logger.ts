@@ -34,19 +34,15 @@ export function parseLogLevel(raw: string | undefined): LogLevel {
  * remembered secret value can reach the output, at any level.
  */
 export class Logger {
-  private readonly threshold: number;
-
   constructor(
     private readonly service: string,
     private readonly persistent: Readonly<Record<string, unknown>> = {},
-    level: LogLevel = parseLogLevel(process.env.LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL),
-  ) {
-    this.threshold = LEVELS[level];
-  }
+    private readonly level: LogLevel = parseLogLevel(process.env.LOG_LEVEL ?? process.env.POWERTOOLS_LOG_LEVEL),
+  ) {}
 
   /** A logger that adds `keys` to every line (for example the secret and the step). */
   child(keys: Record<string, unknown>): Logger {
-    return new Logger(this.service, { ...this.persistent, ...keys }, this.levelName());
+    return new Logger(this.service, { ...this.persistent, ...keys }, this.level);
   }
 
   debug(message: string, extra?: Record<string, unknown>): void {
@@ -65,12 +61,8 @@ export class Logger {
     this.log('ERROR', message, extra);
   }
 
-  private levelName(): LogLevel {
-    return (Object.keys(LEVELS) as LogLevel[]).find((name) => LEVELS[name] === this.threshold) ?? 'INFO';
-  }
-
   private log(level: Exclude<LogLevel, 'SILENT'>, message: string, extra?: Record<string, unknown>): void {
-    if (LEVELS[level] < this.threshold) return;
+    if (LEVELS[level] < LEVELS[this.level]) return;
     // Standard fields last: an extra key named `level` or `message` must not rewrite them.
     const entry = {
       ...this.persistent,
