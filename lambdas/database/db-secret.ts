@@ -9,8 +9,10 @@ export interface EngineSpec {
   readonly defaultPort: number;
   /** Database used when the secret names none; undefined connects to none (MySQL). */
   readonly defaultDbname: string | undefined;
-  /** Longest user name, in characters. */
+  /** Longest user name, in `usernameLimitUnit`. */
   readonly maxUsernameLength: number;
+  /** PostgreSQL counts bytes of UTF-8 (NAMEDATALEN), MySQL and MariaDB count characters. */
+  readonly usernameLimitUnit: 'bytes' | 'characters';
   /** Why that limit, for the message, e.g. 'PostgreSQL NAMEDATALEN'. */
   readonly usernameLimitReason: string;
 }
@@ -153,8 +155,9 @@ function requireString(fields: Record<string, unknown>, field: string, bad: Bad)
 }
 
 function checkUsername(spec: EngineSpec, username: string, bad: Bad): void {
-  if ([...username].length > spec.maxUsernameLength) {
-    throw bad('username', `at most ${spec.maxUsernameLength} characters (${spec.usernameLimitReason})`);
+  const length = spec.usernameLimitUnit === 'bytes' ? Buffer.byteLength(username, 'utf8') : [...username].length;
+  if (length > spec.maxUsernameLength) {
+    throw bad('username', `at most ${spec.maxUsernameLength} ${spec.usernameLimitUnit} (${spec.usernameLimitReason})`);
   }
   if (username.includes('\0')) throw bad('username', 'free of NUL characters');
 }
