@@ -1,15 +1,6 @@
-import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { Client } from 'pg';
-import { freePort } from './free-port';
-import { isRoot, type OsUser, serverAccount } from './os-user';
-import { startOnFreePort, startServerProcess } from './server-process';
-import { type ServerTls, writeTlsFiles } from './tls-files';
-
-const run = promisify(execFile);
+import { startEmbeddedPostgres } from '../../local/databases/embedded-postgres';
+import { isRoot, serverAccount } from './os-user';
+import type { ServerTls } from './tls-files';
 
 /** Options of `startPostgres`. */
 export interface PostgresOptions {
@@ -42,110 +33,15 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/**
- * The PostgreSQL binaries shipped by `embedded-postgres` (its per-platform package). We drive `initdb` and
- * `postgres` ourselves instead of using its `EmbeddedPostgres` class: that package is ESM-only (jest runs
- * our tests as CommonJS), and we need TLS settings, the server log and a clean per-call data directory.
- */
-function nativeDir(): string {
-  const entry = require.resolve(`@embedded-postgres/${process.platform}-${process.arch}`);
-  return resolve(dirname(entry), '..', 'native');
-}
-
-/** True when every directory above `path` lets other users through (o+x), so the server account can reach it. */
-function reachableByOthers(path: string): boolean {
-  for (let dir = dirname(path); ; dir = dirname(dir)) {
-    if ((statSync(dir).mode & 0o001) === 0) return false;
-    if (dir === dirname(dir)) return true;
-  }
-}
-
-let binaries: string | undefined;
-
-/**
- * The directory of initdb and postgres. When we run the server as another account (we are root) and the
- * checkout is not reachable by it (a clone under a 0700 mkdtemp, say), the binaries are copied once to a shared
- * directory under /tmp that the account can read.
- */
-function binDir(owner?: OsUser): string {
-  if (binaries !== undefined) return binaries;
-  const source = nativeDir();
-  if (owner === undefined || reachableByOthers(source)) {
-    binaries = join(source, 'bin');
-    return binaries;
-  }
-  const version = JSON.parse(readFileSync(resolve(source, '..', 'package.json'), 'utf8')).version as string;
-  const shared = `/tmp/embedded-postgres-${version}-${process.platform}-${process.arch}`;
-  if (!existsSync(join(shared, '.complete'))) {
-    const staging = `${shared}.${process.pid}`;
-    rmSync(staging, { recursive: true, force: true });
-    cpSync(source, staging, { recursive: true, verbatimSymlinks: true });
-    chmodSync(staging, 0o755);
-    writeFileSync(join(staging, '.complete'), '');
-    try {
-      renameSync(staging, shared);
-    } catch {
-      rmSync(staging, { recursive: true, force: true }); // another process finished first
-    }
-  }
-  binaries = join(shared, 'bin');
-  return binaries;
-}
-
 function randomPassword(): string {
   return `pw-${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`;
 }
 
-/** Runs initdb (as the `postgres` account when we are root, since PostgreSQL refuses to run as root). */
-async function initDataDir(root: string, user: string, password: string, owner?: OsUser): Promise<string> {
-  const dataDir = join(root, 'data');
-  const pwFile = join(root, 'pwfile');
-  await writeFile(pwFile, `${password}\n`, { mode: 0o600 });
-  if (owner !== undefined) await chown(pwFile, owner.uid, owner.gid);
-  try {
-    await run(
-      join(binDir(owner), 'initdb'),
-      [
-        `--pgdata=${dataDir}`,
-        `--username=${user}`,
-        `--pwfile=${pwFile}`,
-        '--auth=scram-sha-256',
-        '--encoding=UTF8',
-        '--locale=C',
-        // A throwaway server needs no fsync; this saves most of initdb's time.
-        '--no-sync',
-      ],
-      { uid: owner?.uid, gid: owner?.gid, env: { ...process.env, LC_ALL: 'C', LANG: 'C' } },
-    ).catch((error: { stderr?: string; message: string }) => {
-      throw new Error(`initdb failed in ${dataDir}: ${error.stderr ?? error.message}`);
-    });
-  } finally {
-    await rm(pwFile, { force: true });
-  }
-  return dataDir;
-}
-
-async function configure(dataDir: string, options: PostgresOptions, owner?: OsUser): Promise<void> {
-  const settings = ["listen_addresses = '127.0.0.1'", "unix_socket_directories = ''", 'fsync = off'];
-  settings.push('synchronous_commit = off', 'full_page_writes = off', "lc_messages = 'C'");
-  if (options.logConnections === true) settings.push('log_connections = on');
-  if (options.tls !== undefined) {
-    await writeTlsFiles(options.tls, join(dataDir, 'server.key'), join(dataDir, 'server.crt'), owner);
-    settings.push('ssl = on', "ssl_cert_file = 'server.crt'", "ssl_key_file = 'server.key'");
-  }
-  await appendFile(join(dataDir, 'postgresql.conf'), `\n# test fixture\n${settings.join('\n')}\n`);
-  if (options.requireTls === true) {
-    if (options.tls === undefined) throw new Error('startPostgres: requireTls needs tls (a key and a certificate)');
-    const hbaPath = join(dataDir, 'pg_hba.conf');
-    const hba = await readFile(hbaPath, 'utf8');
-    await writeFile(hbaPath, hba.replace(/^host(\s)/gm, 'hostssl$1'));
-  }
-}
-
 /**
- * Starts a fresh PostgreSQL server (embedded-postgres binaries) on a free port of 127.0.0.1 with
- * scram-sha-256 password authentication. Each call is independent: own data directory under /tmp, own port.
- * Takes about 1.1 s (initdb with --no-sync is most of it); `stop()` takes ~50 ms. Call `stop()` when done.
+ * Starts a fresh PostgreSQL server (embedded-postgres binaries, through local/databases/embedded-postgres.ts) on
+ * a free port of 127.0.0.1 with scram-sha-256 password authentication. Each call is independent: own data
+ * directory under /tmp (`pg-fixture-*`), own port. Takes about 1.1 s (initdb with --no-sync is most of it);
+ * `stop()` takes ~50 ms. Call `stop()` when done.
  *
  * @example
  * const pg = await startPostgres({ logConnections: true });
@@ -153,64 +49,19 @@ async function configure(dataDir: string, options: PostgresOptions, owner?: OsUs
  * await pg.stop();
  */
 export async function startPostgres(options: PostgresOptions = {}): Promise<PostgresServer> {
-  const user = options.user ?? 'postgres';
-  const password = options.password ?? randomPassword();
-  const database = options.database ?? 'postgres';
-  const owner = serverAccount('postgres');
-  if (isRoot() && owner === undefined) {
+  if (isRoot() && serverAccount('postgres') === undefined) {
     throw new Error(
       'startPostgres: running as root needs an OS account ("postgres" or "nobody") to run the server as; none found',
     );
   }
-  const root = await mkdtemp('/tmp/pg-fixture-');
-  let running: { stop(): Promise<void> } | undefined;
-  try {
-    if (owner !== undefined) await chown(root, owner.uid, owner.gid);
-    const dataDir = await initDataDir(root, user, password, owner);
-    await configure(dataDir, options, owner);
-    const { port, server } = await startOnFreePort(async (port) => {
-      const server = await startServerProcess({
-        command: join(binDir(owner), 'postgres'),
-        args: ['-D', dataDir, '-p', String(port)],
-        runAs: owner,
-        ready: /database system is ready to accept connections/,
-        portInUse: /could not bind|Address already in use/,
-        stopSignal: 'SIGINT',
-        dataRoot: root,
-      });
-      return { port, server };
-    }, freePort);
-    running = server;
-    const host = '127.0.0.1';
-    if (database !== 'postgres') {
-      // The fixture's own admin connection trusts the given certificate (it may be the only way in).
-      const ssl = options.tls === undefined ? undefined : { ca: options.tls.cert, rejectUnauthorized: false };
-      const client = new Client({ host, port, user, password, database: 'postgres', ssl });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
-      } finally {
-        await client.end();
-      }
-    }
-    const url = `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${encodeURIComponent(database)}`;
-    let stopped: Promise<void> | undefined;
-    return {
-      host,
-      port,
-      user,
-      password,
-      database,
-      url,
-      log: () => server.log(),
-      stop: () => {
-        stopped ??= server.stop().then(() => rm(root, { recursive: true, force: true }));
-        return stopped;
-      },
-    };
-  } catch (error) {
-    await running?.stop();
-    await rm(root, { recursive: true, force: true });
-    throw error;
+  if (options.requireTls === true && options.tls === undefined) {
+    throw new Error('startPostgres: requireTls needs tls (a key and a certificate)');
   }
+  const server = await startEmbeddedPostgres({
+    ...options,
+    password: options.password ?? randomPassword(),
+    tempPrefix: 'pg-fixture-',
+  });
+  const { host, port, user, password, database, url } = server;
+  return { host, port, user, password, database, url, log: () => server.log(), stop: () => server.stop() };
 }
