@@ -256,7 +256,7 @@ export class RotationEngine {
         }),
       otherSecret: (secretId) => gateway.currentValueOf(secretId),
       generatePassword: (overrides) => {
-        passwordOptions ??= settings.passwordOptions();
+        passwordOptions ??= settings.passwordOptions(this.strategy.passwordDefaults);
         try {
           const password = generatePassword({ ...passwordOptions, ...overrides });
           registerSecretValue(password);

@@ -61,6 +61,11 @@ export interface RotationStrategy {
    * idempotency decide, which saves one Secrets Manager call per rotation.
    */
   readonly sideEffectsOnCreate?: boolean;
+  /**
+   * Password options this type uses unless the secret's settings (tags `rotation:*`, environment variables) say
+   * otherwise: a database leaves out characters that connection strings need escaped, say.
+   */
+  readonly passwordDefaults?: Partial<PasswordOptions>;
   /** createSecret: returns the new SecretString, built from the current value (keep every other field). */
   createCredential(ctx: RotationContext): Promise<string>;
   /**
