@@ -1,143 +1,86 @@
 /**
- * `npm run demo`: starts the emulator in process, creates an API-key secret and a JSON webhook secret, rotates
- * both through RotateSecret with the real rotation-random-secret bundle, and prints what happened: versions and
- * labels before and after, masked values, the API calls made and the time taken.
+ * `npm run demo`: starts the emulator in process, rotates an API key and a JSON webhook secret with the real
+ * rotation-random-secret bundle, then the password of a login role in an embedded PostgreSQL with the real
+ * rotation-postgres bundle, all through RotateSecret, and prints what happened: versions and labels before and
+ * after (values masked), logins with the new and the old password, the API calls made and the time taken.
+ *
+ * Usage: tsx local/demo.ts [--state-file <path>]
+ *   --state-file <path>  keep the emulator's state (the secrets, values included) in this file, to look at them
+ *                        afterwards with `npm run emulator -- --state-file <path>` and the AWS CLI
  */
-import { randomBytes } from 'node:crypto';
-import {
-  CreateSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  ListSecretVersionIdsCommand,
-  RotateSecretCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type EmbeddedPostgres, startEmbeddedPostgres } from './databases/embedded-postgres';
+import { CleanupStack } from './demo/cleanup';
+import { type DemoPostgres, demoPostgres } from './demo/postgres';
+import { demoRandomSecrets } from './demo/random-secrets';
 import { startEmulator } from './emulator';
 
-/** First four characters and an ellipsis: enough to see that a value changed, never the value. */
-export function mask(value: string): string {
-  return `${value.slice(0, 4)}…`;
+export { fingerprint, mask } from './demo/versions';
+
+function parseArgs(argv: readonly string[]): { stateFile?: string } {
+  if (argv.length === 0) return {};
+  if (argv.length === 2 && argv[0] === '--state-file') return { stateFile: argv[1] };
+  throw new Error(`unknown arguments "${argv.join(' ')}", expected nothing or --state-file <path>`);
 }
 
-interface DemoSecret {
-  readonly name: string;
-  readonly description: string;
-  readonly value: string;
-  readonly tags: Record<string, string>;
-  /** For JSON secrets, the rotated field shown (masked). */
-  readonly field?: string;
+const say = (...lines: string[]) => process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+
+/** Starts PostgreSQL now, to overlap its ~1 s start with the first part; never an unhandled rejection. */
+function startPostgresEarly(cleanup: CleanupStack): Promise<DemoPostgres> {
+  const started = process.hrtime.bigint();
+  const starting = startEmbeddedPostgres({ tempPrefix: 'pg-demo-' });
+  const settled = starting.then(
+    (server): EmbeddedPostgres | undefined => server,
+    () => undefined,
+  );
+  cleanup.add(async () => (await settled)?.stop());
+  return starting.then((server) => ({ server, startSeconds: Number(process.hrtime.bigint() - started) / 1e9 }));
 }
 
-function shown(secret: DemoSecret, secretString: string | undefined): string {
-  if (secretString === undefined) return '(no value)';
-  if (secret.field === undefined) return mask(secretString);
-  const parsed = JSON.parse(secretString) as Record<string, unknown>;
-  return `{ ${secret.field}: ${mask(String(parsed[secret.field]))} }`;
-}
+async function main(cleanup: CleanupStack, stateFile?: string): Promise<number> {
+  const started = process.hrtime.bigint();
+  const postgres = startPostgresEarly(cleanup);
+  postgres.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+  const logs: string[] = [];
+  const emulator = await startEmulator({ port: 0, stateFile, log: (line) => logs.push(line) });
+  cleanup.add(() => emulator.close());
+  const client = new SecretsManagerClient({
+    endpoint: emulator.url,
+    region: emulator.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  cleanup.add(async () => client.destroy());
+  say(`Local AWS emulator at ${emulator.url} (account ${emulator.account}, ${emulator.region})`, '');
 
-async function describeVersions(client: SecretsManagerClient, secret: DemoSecret): Promise<string[]> {
-  const { Versions = [] } = await client.send(new ListSecretVersionIdsCommand({ SecretId: secret.name }));
-  const lines: string[] = [];
-  for (const version of Versions) {
-    const { SecretString } = await client.send(
-      new GetSecretValueCommand({ SecretId: secret.name, VersionId: version.VersionId }),
-    );
-    const labels = [...(version.VersionStages ?? [])].sort().join(', ');
-    lines.push(`    ${version.VersionId?.slice(0, 8)}…  [${labels}]  ${shown(secret, SecretString)}`);
+  let failures = await demoRandomSecrets(emulator, client, say);
+  failures += await demoPostgres(emulator, client, await postgres, logs, say);
+
+  const calls = emulator.calls.snapshot();
+  say(`API calls made (${calls.total}: this demo's and the rotation functions'), by operation:`);
+  for (const [service, operations] of Object.entries(calls.services)) {
+    for (const [operation, count] of Object.entries(operations).sort()) say(`  ${service} ${operation}: ${count}`);
   }
-  return lines;
-}
-
-async function main(): Promise<number> {
-  const started = Date.now();
-  const emulator = await startEmulator({ port: 0 });
-  try {
-    const client = new SecretsManagerClient({
-      endpoint: emulator.url,
-      region: emulator.region,
-      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    });
-    const functionArn = `arn:aws:lambda:${emulator.region}:${emulator.account}:function:rotation-random-secret`;
-    const secrets: DemoSecret[] = [
-      {
-        name: 'demo/payments-api-key',
-        description: 'plain API key',
-        value: `pk_${randomBytes(12).toString('hex')}`,
-        tags: {},
-      },
-      {
-        name: 'demo/webhook',
-        description: 'JSON webhook secret, field signingSecret, prefix whsec_',
-        value: JSON.stringify({
-          url: 'https://hooks.example.com/in',
-          signingSecret: `whsec_${randomBytes(16).toString('hex')}`,
-        }),
-        tags: { 'rotation:prefix': 'whsec_', 'rotation:field': 'signingSecret' },
-        field: 'signingSecret',
-      },
-    ];
-    const out: string[] = [
-      `Local AWS emulator at ${emulator.url} (account ${emulator.account}, ${emulator.region})`,
-      '',
-    ];
-    const before = new Map<string, string[]>();
-    for (const secret of secrets) {
-      await client.send(
-        new CreateSecretCommand({
-          Name: secret.name,
-          SecretString: secret.value,
-          Tags: Object.entries(secret.tags).map(([Key, Value]) => ({ Key, Value })),
-        }),
-      );
-      before.set(secret.name, await describeVersions(client, secret));
-    }
-    for (const secret of secrets) {
-      await client.send(
-        new RotateSecretCommand({
-          SecretId: secret.name,
-          RotationLambdaARN: functionArn,
-          RotationRules: { AutomaticallyAfterDays: 30 },
-        }),
-      );
-    }
-    await emulator.rotations.idle();
-    let failures = 0;
-    for (const secret of secrets) {
-      const run = emulator.rotations.list().find((r) => r.secretArn.includes(`:secret:${secret.name}-`));
-      const described = await client.send(new DescribeSecretCommand({ SecretId: secret.name }));
-      if (run?.status !== 'succeeded') failures += 1;
-      out.push(`${secret.name} (${secret.description})`);
-      out.push('  before:', ...(before.get(secret.name) ?? []));
-      out.push('  after RotateSecret:', ...(await describeVersions(client, secret)));
-      const steps = run?.steps.map((s) => `${s.step} ${Math.round(s.durationMs ?? 0)} ms`).join(', ') ?? 'none';
-      out.push(`  rotation: ${run?.status ?? 'not started'} in ${run?.attempts ?? 0} attempt(s): ${steps}`);
-      const { SecretString: now } = await client.send(new GetSecretValueCommand({ SecretId: secret.name }));
-      out.push(`  value changed: ${now !== secret.value ? 'yes' : 'NO'}`);
-      out.push(`  next rotation: ${described.NextRotationDate?.toISOString() ?? 'none'}`, '');
-    }
-    const calls = emulator.calls.snapshot();
-    out.push(`API calls made (${calls.total}: this demo's and the rotation function's), by operation:`);
-    for (const [service, operations] of Object.entries(calls.services)) {
-      for (const [operation, count] of Object.entries(operations).sort())
-        out.push(`  ${service} ${operation}: ${count}`);
-    }
-    out.push(
-      '',
-      `${failures === 0 ? 'Done' : `FAILED (${failures} rotation(s))`} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    process.stdout.write(`${out.join('\n')}\n`);
-    return failures === 0 ? 0 : 1;
-  } finally {
-    await emulator.close();
-  }
+  const seconds = (Number(process.hrtime.bigint() - started) / 1e9).toFixed(1);
+  say('', `${failures === 0 ? 'Done' : `FAILED (${failures} check(s))`} in ${seconds} s`);
+  return failures === 0 ? 0 : 1;
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
+  const cleanup = new CleanupStack();
+  cleanup.runOnSignals();
+  const finish = async (code: number, error?: unknown): Promise<void> => {
+    await cleanup.run();
+    // After Ctrl-C the signal handler exits; a failure caused by the clean-up is not the demo's.
+    if (cleanup.interruptedBy !== undefined) return;
+    if (error !== undefined) {
       process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
+    }
+    process.exit(code);
+  };
+  Promise.resolve()
+    .then(() => main(cleanup, parseArgs(process.argv.slice(2)).stateFile))
+    .then(
+      (code) => finish(code),
+      (error: unknown) => finish(1, error),
+    );
 }
