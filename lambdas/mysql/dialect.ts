@@ -29,9 +29,10 @@ function passwordStatementError(what: string, error: unknown): MysqlStatementErr
 
 async function hostsOf(session: SqlSession, user: string, info: MysqlSessionInfo): Promise<string[]> {
   // MariaDB keeps roles in mysql.user too (is_role = 'Y', empty host): they are not accounts to log in with.
+  // Quoted, not bound: mysql2 escapes bound values with backslashes whatever the session's sql_mode.
   const rows = await session.query(
-    `SELECT CAST(Host AS CHAR) AS host FROM mysql.user WHERE User = ?${info.mariadb ? " AND is_role = 'N'" : ''} ORDER BY Host`,
-    [user],
+    `SELECT CAST(Host AS CHAR) AS host FROM mysql.user WHERE User = ${quoteString(user, info)}` +
+      `${info.mariadb ? " AND is_role = 'N'" : ''} ORDER BY Host`,
   );
   return rows.map((row) => String(row.host));
 }
@@ -79,10 +80,9 @@ async function accountRow(session: SqlSession, user: string, host: string, info:
     'CAST(max_user_connections AS CHAR) AS max_user_connections',
     ...(info.mariadb ? ['CAST(max_statement_time AS CHAR) AS max_statement_time'] : []),
   ];
-  const [row] = await session.query(`SELECT ${columns.join(', ')} FROM mysql.user WHERE User = ? AND Host = ?`, [
-    user,
-    host,
-  ]);
+  const [row] = await session.query(
+    `SELECT ${columns.join(', ')} FROM mysql.user WHERE User = ${quoteString(user, info)} AND Host = ${quoteString(host, info)}`,
+  );
   if (row === undefined) throw new MysqlStatementError(`user ${user}@${host} is not in mysql.user`);
   return row;
 }

@@ -113,15 +113,14 @@ function findWord(tokens: readonly Token[], word: string, from: number): number 
 /** Canonical text of a token run: names in backticks, strings quoted, keywords upper case. */
 function render(tokens: readonly Token[], info: MysqlSessionInfo): string {
   let out = '';
-  let previousIsText = false;
+  let glue = true; // no space at the start, after '.', '@' or '('
   for (const token of tokens) {
-    const isText = token.kind !== 'punct';
-    if (isText && previousIsText) out += ' ';
+    const punct = token.kind === 'punct' ? token.value : '';
+    if (!glue && !['.', '@', ',', ')'].includes(punct)) out += ' ';
     if (token.kind === 'name') out += quoteName(token.value);
     else if (token.kind === 'string') out += quoteString(token.value, info);
-    else if (token.kind === 'word') out += token.value;
     else out += token.value;
-    previousIsText = isText;
+    glue = ['.', '@', '('].includes(punct);
   }
   return out;
 }
