@@ -9,6 +9,7 @@ import { measureFleet } from './fleet';
 import { measureLatency } from './latency';
 import { memorySection } from './memory';
 import { type BenchResults, renderMarkdown } from './report';
+import { closeSecretSetups } from './secret-setups';
 import { elapsedMs, round } from './stats';
 import { measureSynth } from './synth';
 import { type BenchScale, FULL_SCALE, SMOKE_SCALE } from './types';
@@ -44,6 +45,21 @@ function formatInRepo(...files: string[]): void {
   execFileSync(join(root, 'node_modules/.bin/biome'), ['format', '--write', ...inside], { cwd: root, stdio: 'ignore' });
 }
 
+/** Figures 1 to 3, which rotate secrets in the emulator; stops what the secret setups started, even on failure. */
+async function measureOnEmulator(scale: BenchScale, log: (line: string) => void) {
+  try {
+    log('1/6 calls per rotation');
+    const calls = await measureCalls(scale.callRotations);
+    log('2/6 latency');
+    const latency = await measureLatency(scale.latencyRotations, calls.invocations);
+    log(`3/6 fleet of ${scale.fleetSecrets} secrets`);
+    const fleet = await measureFleet(scale.fleetSecrets);
+    return { calls, latency, fleet };
+  } finally {
+    await closeSecretSetups();
+  }
+}
+
 /** Runs the benchmarks (the tiny smoke pass with `smoke`) and returns what it wrote. */
 export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise<BenchResults> {
   const scale: BenchScale = options.smoke ? SMOKE_SCALE : FULL_SCALE;
@@ -52,12 +68,7 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
   const started = process.hrtime.bigint();
   const loadAtStart = loadavg()[0];
 
-  log('1/6 calls per rotation');
-  const calls = await measureCalls(scale.callRotations);
-  log('2/6 latency');
-  const latency = await measureLatency(scale.latencyRotations, calls.invocations);
-  log(`3/6 fleet of ${scale.fleetSecrets} secrets`);
-  const fleet = await measureFleet(scale.fleetSecrets);
+  const { calls, latency, fleet } = await measureOnEmulator(scale, log);
   log('4/6 cold start');
   const coldStart = await measureColdStart(scale.loadRuns);
   log('5/6 synth');

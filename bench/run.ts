@@ -9,6 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBenchmarks } from './run-benchmarks';
+import { closeSecretSetups } from './secret-setups';
 
 function parseArgs(argv: readonly string[]): { smoke: boolean; outDir?: string } {
   let smoke = false;
@@ -24,7 +25,21 @@ function parseArgs(argv: readonly string[]): { smoke: boolean; outDir?: string }
   return { smoke, outDir };
 }
 
+/** Ctrl-C stops the PostgreSQL server the setups started and deletes its data directory before exiting. */
+function cleanUpOnSignals(): void {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    process.once(signal, () => {
+      console.error(`interrupted (${signal}): stopping the benchmark's PostgreSQL`);
+      void closeSecretSetups().finally(() => process.exit(code));
+    });
+  }
+}
+
 async function main(): Promise<void> {
+  cleanUpOnSignals();
   const args = parseArgs(process.argv.slice(2));
   await runBenchmarks({ ...args, log: (line) => console.log(line) });
   console.log(`results written to ${args.outDir ?? __dirname}`);
