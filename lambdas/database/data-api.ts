@@ -64,9 +64,13 @@ export class DataApiError extends Error {
   }
 }
 
-/** Messages of a refused login: PostgreSQL (SQLSTATE 28P01 / 28000) and MySQL / MariaDB (error 1045). */
+/**
+ * Messages of a refused login: PostgreSQL (SQLSTATE 28P01 / 28000) and MySQL / MariaDB (error 1045, "Access denied for
+ * user '...'@'...' (using password: YES)"). Not error 1044 ("Access denied for user ... to database ..."): that user
+ * logged in and lacks a privilege on the database.
+ */
 const AUTH_MESSAGE =
-  /password authentication failed|Access denied for user|SQLState: 28(?:P01|000)\b|error code: 1045\b/i;
+  /password authentication failed|SQLState: 28(?:P01|000)\b|error code: 1045\b|Access denied for user .*\(using password: (?:YES|NO)\)/i;
 /** The exceptions AWS documents for a database that refuses the statement or the login. */
 const DATABASE_EXCEPTIONS = new Set(['DatabaseErrorException', 'BadRequestException']);
 /** A probe secret made a moment ago may not be readable yet (eventual consistency [I]): retry these so many times. */
