@@ -1,3 +1,4 @@
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { type Connection, type ConnectionOptions, createConnection } from 'mysql2/promise';
 import { redactText } from '../core/redaction';
 import type {
@@ -38,7 +39,20 @@ const UNSAFE_SQL_MODES = new Set([
 ]);
 
 /**
- * mysql2 settings. With TLS: the certificate is verified against `tls.ca` and the host name (or IP address) against
+ * The TCP socket mysql2 upgrades to TLS. For a host given as an IP address mysql2 sets no TLS servername, and Node
+ * then checks the certificate against the socket's `_host`, which it records only after a DNS lookup, so against
+ * 'localhost': a certificate for localhost would pass for any IP. Recording the address makes Node check the IP
+ * address against the certificate's IP SANs (test/integration/mysql/driver.test.ts proves both cases).
+ */
+function tcpSocket(host: string, port: number): Socket {
+  const socket = connectTcp(port, host);
+  socket.setNoDelay(true);
+  if (isIP(host) !== 0) Object.assign(socket, { _host: host });
+  return socket;
+}
+
+/**
+ * mysql2 settings. With TLS: the certificate is verified against `tls.ca` and the host name or IP address against
  * the certificate (`verifyIdentity`: mysql2 skips that check by default). Without: plaintext. There is never a
  * fallback from one to the other: a server without TLS fails a TLS login (HANDSHAKE_NO_SSL_SUPPORT).
  */
@@ -51,6 +65,7 @@ export function connectionOptions(target: DirectTarget, tls: TlsTrust | false): 
     database: target.dbname,
     connectTimeout: CONNECT_TIMEOUT_MS,
     ssl: tls === false ? undefined : { ca: tls.ca, rejectUnauthorized: true, verifyIdentity: true },
+    ...(tls === false ? {} : { stream: () => tcpSocket(target.host, target.port) }),
     multipleStatements: false,
     charset: 'UTF8MB4_UNICODE_CI',
     // Plain scalars, the same as the Data API returns: no Date objects, big numbers as strings.
