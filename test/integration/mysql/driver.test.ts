@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clearRememberedSecrets, registerSecretValue } from '../../../lambdas/core/redaction';
-import type { DirectTarget } from '../../../lambdas/database/types';
+import type { DirectTarget, LoginResult } from '../../../lambdas/database/types';
 import { MYSQL_DRIVER } from '../../../lambdas/mysql/connect';
 import { type MariaDbServer, type ServerTls, selfSignedCert, sharedMariaDb, startMariaDb } from '../../support';
 import { login, rootSession, unique } from './mysql-fixture';
@@ -25,6 +25,12 @@ async function certFor(altName: string): Promise<ServerTls> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** The failure of a login that must fail. */
+function refused(result: LoginResult): { reason: string; authFailure: boolean } {
+  if (result.session !== undefined) throw new Error('expected the login to be refused');
+  return result;
 }
 
 function target(server: MariaDbServer, username: string, password: string, host = server.host): DirectTarget {
@@ -72,7 +78,7 @@ describe('MYSQL_DRIVER over TLS', () => {
     const result = await MYSQL_DRIVER.connect(target(server, user, password), { ca: other.cert });
     expect(result.session).toBeUndefined();
     expect(result.reason).toMatch(/self[- ]signed|unable to verify|certificate/i);
-    expect(result.authFailure).toBe(false);
+    expect(refused(result).authFailure).toBe(false);
     expect(await readFile(server.generalLogPath, 'utf8')).not.toContain(`Connect\t${user}@`);
   });
 });
@@ -100,7 +106,7 @@ describe('MYSQL_DRIVER host name verification', () => {
     const result = await MYSQL_DRIVER.connect(target(server, 'root', server.rootPassword), { ca: named.cert });
     expect(result.session).toBeUndefined();
     expect(result.reason).toMatch(/does not match certificate|altnames/i);
-    expect(result.authFailure).toBe(false);
+    expect(refused(result).authFailure).toBe(false);
   });
 
   it('checks an IP address against the IP names of the certificate, not against localhost', async () => {
@@ -134,7 +140,7 @@ describe('MYSQL_DRIVER against a server without TLS', () => {
 
     expect(result.session).toBeUndefined();
     expect(result.reason).toMatch(/does not offer TLS.*no plaintext attempt/);
-    expect(result.authFailure).toBe(false);
+    expect(refused(result).authFailure).toBe(false);
     expect(await readFile(server().generalLogPath, 'utf8')).not.toContain(`Connect\t${user}@`);
     const plaintext = await MYSQL_DRIVER.connect(target(server(), user, 'Plain-pw-1'), false);
     expect(plaintext.session).toBeDefined();
@@ -147,7 +153,7 @@ describe('MYSQL_DRIVER against a server without TLS', () => {
     registerSecretValue(password);
     const result = await MYSQL_DRIVER.connect(target(server(), 'root', password), false);
     expect(result.session).toBeUndefined();
-    expect(result.authFailure).toBe(true);
+    expect(refused(result).authFailure).toBe(true);
     expect(result.reason).toMatch(/Access denied.*ER_ACCESS_DENIED_ERROR/);
     expect(result.reason).not.toContain(password);
   });
@@ -155,7 +161,7 @@ describe('MYSQL_DRIVER against a server without TLS', () => {
   it('reports an unreachable server as a failure that is not about the password', async () => {
     const result = await MYSQL_DRIVER.connect({ ...target(server(), 'root', 'x'), port: 1 }, false);
     expect(result.session).toBeUndefined();
-    expect(result.authFailure).toBe(false);
+    expect(refused(result).authFailure).toBe(false);
     expect(result.reason).toMatch(/ECONNREFUSED/);
   });
 
