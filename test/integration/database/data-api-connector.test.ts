@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { Logger } from '../../../lambdas/core/logger';
 import { clusterArnFor, DataApiConnector, sweepProbeSecrets } from '../../../lambdas/database/data-api';
 import type { DatabaseSecret } from '../../../lambdas/database/db-secret';
-import type { LoginAs, SqlSession } from '../../../lambdas/database/types';
+import type { LoginAs, LoginResult, SqlSession } from '../../../lambdas/database/types';
 import type { Emulator } from '../../../local/emulator';
 import { type MariaDbServer, type PostgresServer, startMariaDb, startPostgres } from '../../support';
 import { smClient, startTestEmulator } from '../emulator/rotation/emulator-fixture';
@@ -170,6 +170,12 @@ describe('DataApiConnector against the emulator and real databases', () => {
     };
   }
 
+  /** The failed login of `result` (fails the test if it logged in). */
+  function refused(result: LoginResult): { reason: string; authFailure: boolean } {
+    if (result.session !== undefined) throw new Error('expected the login to fail, it succeeded');
+    return result;
+  }
+
   async function probeNames(): Promise<string[]> {
     const out = await sm.send(new ListSecretsCommand({ Filters: [{ Key: 'name', Values: ['rotation-probe/'] }] }));
     return (out.SecretList ?? []).map((entry) => entry.Name as string);
@@ -235,9 +241,8 @@ describe('DataApiConnector against the emulator and real databases', () => {
     });
 
     it('reports a wrong pending password as an auth failure without the password, and deletes the probe', async () => {
-      const result = await connector().login(as('pending_user', WRONG_PASSWORD, 'AWSPENDING'));
+      const result = refused(await connector().login(as('pending_user', WRONG_PASSWORD, 'AWSPENDING')));
 
-      expect(result.session).toBeUndefined();
       expect(result.authFailure).toBe(true);
       expect(result.reason).toMatch(/DatabaseErrorException: .*(password authentication failed|Access denied)/);
       expect(result.reason).not.toContain(WRONG_PASSWORD);
@@ -257,11 +262,11 @@ describe('DataApiConnector against the emulator and real databases', () => {
       });
 
       expect(result).toEqual({ reason: expect.any(String), authFailure: true });
-      expect(result.reason).not.toContain(WRONG_PASSWORD);
+      expect(refused(result).reason).not.toContain(WRONG_PASSWORD);
     });
 
     it('refuses a login whose AWSCURRENT is for another user than the one expected', async () => {
-      const result = await connector().login(as('pending_user', PENDING_PASSWORD, 'AWSCURRENT'));
+      const result = refused(await connector().login(as('pending_user', PENDING_PASSWORD, 'AWSCURRENT')));
 
       expect(result.authFailure).toBe(false);
       expect(result.reason).toContain('logged in as "app_user", not as pending_user');
@@ -271,9 +276,8 @@ describe('DataApiConnector against the emulator and real databases', () => {
       if (engine.engine === 'postgres') await engine.admin(['REVOKE CONNECT ON DATABASE app FROM PUBLIC']);
       try {
         const user = engine.engine === 'postgres' ? 'pending_user' : 'no_db_user';
-        const result = await connector().login(as(user, PENDING_PASSWORD, 'AWSPENDING'));
+        const result = refused(await connector().login(as(user, PENDING_PASSWORD, 'AWSPENDING')));
 
-        expect(result.session).toBeUndefined();
         expect(result.reason).toMatch(/permission denied for database|Access denied for user .* to database/);
         expect(result.authFailure).toBe(false);
       } finally {
