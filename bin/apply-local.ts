@@ -34,7 +34,8 @@ async function main(argv: string[]): Promise<void> {
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
   });
   const applied = await applyConfigLocally(config, { client, account, region, log: (line) => console.log(line) });
-  console.log(`applied ${applied.length} secret(s) to ${endpoint}`);
+  const skipped = applied.filter((a) => a.skipped !== undefined).length;
+  console.log(`applied ${applied.length - skipped} secret(s) to ${endpoint}${skipped ? `, skipped ${skipped}` : ''}`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

@@ -14,6 +14,10 @@ export const NAG_REASONS = {
     "secretsmanager:ListSecretVersionIds on this account's and Region's secrets: the monitor reads version metadata (creation dates, labels, no values) of whichever managed secrets have an incomplete rotation; listing 1,000 ARNs would overflow the role's policy size limit.",
   vpcNetworkInterfaces:
     'Lambda needs ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, AssignPrivateIpAddresses and UnassignPrivateIpAddresses on * to attach a function to a VPC (the same grant as AWSLambdaVPCAccessExecutionRole, written inline so no managed policy is attached); only functions that run in a VPC get it.',
+  dataApiProbeSecrets:
+    'Secrets Manager actions on secret:rotation-probe/* for rotation functions of secrets reached through the RDS Data API: the Data API logs in only with the AWSCURRENT value of a secret, so the function proves a pending password by storing it in a probe secret named rotation-probe/<rotation token>/<stage>-<random hex>, running SELECT 1 with it and deleting it. The token is known only at run time, so the name cannot be narrower than the prefix; the role may not touch any other secret this way.',
+  dataApiProbeSweep:
+    'secretsmanager:ListSecrets has no resource-level permissions (Resource must be *) and returns metadata only, never values. A rotation function that uses the RDS Data API lists rotation-probe/ secrets to delete probes that an invocation killed mid-rotation left behind; the only secrets it may create, tag or delete are rotation-probe/* ones.',
 } as const;
 
 /** Acknowledges the runtime-version finding on a function (see `NAG_REASONS.runtime`). */

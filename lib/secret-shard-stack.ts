@@ -90,6 +90,7 @@ export class SecretShardStack extends NestedStack {
       target: managed.target,
       ...(config.kmsKeyArn ? { kmsKeyArn: config.kmsKeyArn } : {}),
       ...(config.masterSecret ? { masterSecretResource: referencedSecretResource(this, config.masterSecret) } : {}),
+      ...(config.masterSecretKmsKeyArn ? { masterSecretKmsKeyArn: config.masterSecretKmsKeyArn } : {}),
       ...(config.dataApi ? { dataApiClusterArn: config.dataApi.clusterArn } : {}),
       ...(config.iamUser
         ? {

@@ -30,10 +30,13 @@ export interface FunctionConfig {
   readonly vpc?: VpcConfig;
 }
 
-/** RDS Data API target of a database secret. */
+/**
+ * RDS Data API target of a database secret. The database name is not here: the function takes it from the
+ * secret's own `dbname` field, as the direct connection does.
+ */
 export interface DataApiConfig {
+  /** The Aurora cluster: tag `rotation:cluster-arn`, and the only cluster the function's role may call. */
   readonly clusterArn: string;
-  readonly database?: string;
 }
 
 /** IAM user whose access keys a secret holds. */
@@ -70,6 +73,8 @@ export interface SecretConfig {
   readonly rotationTags: Readonly<Record<string, string>>;
   /** Name or ARN of the admin secret that alternating-users rotation logs in with. */
   readonly masterSecret?: string;
+  /** Customer managed KMS key of the admin secret; absent for the AWS managed key. */
+  readonly masterSecretKmsKeyArn?: string;
   readonly dataApi?: DataApiConfig;
   readonly iamUser?: IamUserConfig;
   /** JSON field that holds the generated value of a created secret; absent for a plain-string secret. */

@@ -1,10 +1,9 @@
 import type { FieldReader } from './field-reader';
-import type { DataApiConfig, IamUserConfig } from './schema';
+import type { IamUserConfig } from './schema';
 import { type SettingSpec, settingTagName, type TypeProfile } from './type-profiles';
 
 /** Readers for the parts of a secret entry: type settings, first-value fields and targets. */
 
-const CLUSTER_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:cluster:[A-Za-z0-9-]+$/;
 const IAM_USER_NAME = /^[\w+=,.@-]{1,64}$/;
 const IAM_PATH = /^\/([\x21-\x7e]*\/)?$/;
 
@@ -61,16 +60,6 @@ export function readInitialFields(
     else reader.report(`${path}.${key}`, 'a string, number or boolean (non-secret field)', value);
   }
   return out;
-}
-
-/** `dataApi`: the Aurora cluster a database secret is reached through. */
-export function readDataApi(reader: FieldReader, raw: unknown, path: string): DataApiConfig | undefined {
-  const obj = reader.object(raw, path, false);
-  if (obj === undefined) return undefined;
-  reader.onlyKeys(obj, ['clusterArn', 'database'], path);
-  const clusterArn = reader.requiredString(obj.clusterArn, `${path}.clusterArn`, CLUSTER_ARN, 'an Aurora cluster ARN');
-  const database = reader.string(obj.database, `${path}.database`, /^[A-Za-z0-9_$-]{1,64}$/, 'a database name');
-  return clusterArn === undefined ? undefined : { clusterArn, ...(database ? { database } : {}) };
 }
 
 /** `iamUser`: the user whose access keys a secret holds. */

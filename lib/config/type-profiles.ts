@@ -29,6 +29,11 @@ export interface TypeProfile {
   /** The type can revoke old credentials, so the revocation sweeper applies to it. */
   readonly canRevoke: boolean;
   /**
+   * The secret's first value must be a working credential (a database password, an IAM key) that rotation logs in
+   * with or lists: a random value from the stack could never rotate, so `create: true` is refused.
+   */
+  readonly needsRealFirstValue: boolean;
+  /**
    * Field holding the generated value of a secret the stack creates; undefined for a plain-string secret.
    * `settings` are the secret's validated settings.
    */
@@ -50,6 +55,7 @@ const DATABASE_PROFILE: TypeProfile = {
   settings: { strategy: { kind: 'enum', values: ['single-user', 'alternating-users'] }, ...PASSWORD_SETTINGS },
   targets: { masterSecret: true, dataApi: true, vpc: true },
   canRevoke: false,
+  needsRealFirstValue: true,
   generatedField: () => 'password',
 };
 
@@ -68,6 +74,7 @@ export const TYPE_PROFILES: Readonly<Record<string, TypeProfile>> = {
     },
     targets: {},
     canRevoke: false,
+    needsRealFirstValue: false,
     generatedField: (settings) => (typeof settings.field === 'string' ? settings.field : undefined),
   },
   postgres: DATABASE_PROFILE,
@@ -81,6 +88,7 @@ export const TYPE_PROFILES: Readonly<Record<string, TypeProfile>> = {
     },
     targets: { iamUser: true },
     canRevoke: true,
+    needsRealFirstValue: true,
     generatedField: () => undefined,
   },
 };

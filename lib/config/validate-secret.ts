@@ -1,15 +1,15 @@
+import { KMS_KEY_ARN, readDatabaseTargets } from './database-targets';
 import type { FieldReader } from './field-reader';
 import { DEFAULT_RISK_TIER, DEFAULT_WINDOW, RISK_TIER_SCHEDULES, RISK_TIERS } from './risk-tiers';
 import { longestGapHours, scheduleProblem } from './schedule-rules';
 import type { RiskTier, SecretConfig } from './schema';
-import { readDataApi, readIamUser, readInitialFields, readSettings } from './secret-parts';
+import { readIamUser, readInitialFields, readSettings } from './secret-parts';
 import { TYPE_PROFILES, type TypeProfile } from './type-profiles';
 
 /** Secret names as Secrets Manager allows them (AWS-BEHAVIOUR.md section 2). */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** A complete secret ARN, with the 6-character suffix Secrets Manager appends. */
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const WINDOW = /^[0-9]{1,2}h$/;
 const CONSTRUCT_ID = /^[A-Za-z][A-Za-z0-9]{0,63}$/;
 
@@ -29,6 +29,7 @@ const SECRET_FIELDS = [
   'consumers',
   'settings',
   'masterSecret',
+  'masterSecretKmsKeyArn',
   'dataApi',
   'iamUser',
   'initialFields',
@@ -138,6 +139,14 @@ export function validateSecret(
     reader.report(`${path}.name`, 'a secret name, or an ARN in "arn"', undefined);
   if (obj.name !== undefined && obj.arn !== undefined)
     reader.report(`${path}.arn`, 'either "name" or "arn", not both', obj.arn);
+  if (create && profile?.needsRealFirstValue) {
+    reader.report(
+      `${path}.create`,
+      `no "create": true for type "${type}" (its first value must be a working credential: create the secret ` +
+        'yourself with the real one, then name it here)',
+      obj.create,
+    );
+  }
   if (create && obj.arn !== undefined)
     reader.report(`${path}.arn`, 'no ARN for a secret the stack creates (give "name")', obj.arn);
   if (!create && obj.initialFields !== undefined)
@@ -161,34 +170,14 @@ export function validateSecret(
   const settings = profile ? readSettings(reader, profile, obj.settings, `${path}.settings`) : { tags: {}, values: {} };
 
   const targets = profile?.targets ?? {};
-  const masterSecret =
-    obj.masterSecret === undefined
-      ? undefined
-      : reader.string(
-          obj.masterSecret,
-          `${path}.masterSecret`,
-          /^(arn:aws[a-z-]*:secretsmanager:.+|[A-Za-z0-9/_+=.@-]{1,512})$/,
-          'a secret name or ARN',
-        );
-  if (profile && obj.masterSecret !== undefined && !targets.masterSecret)
-    reader.report(`${path}.masterSecret`, `no masterSecret for type "${type}"`, obj.masterSecret);
-  if (settings.values.strategy === 'alternating-users' && obj.masterSecret === undefined) {
-    reader.report(
-      `${path}.masterSecret`,
-      'the name or ARN of the admin secret (settings.strategy is "alternating-users")',
-      undefined,
-    );
-  }
-  const dataApi = readDataApi(reader, obj.dataApi, `${path}.dataApi`);
-  if (profile && obj.dataApi !== undefined && !targets.dataApi)
-    reader.report(`${path}.dataApi`, `no dataApi for type "${type}"`, obj.dataApi);
+  const database = readDatabaseTargets(reader, obj, path, type, profile, settings.values.strategy);
   const iamUser = readIamUser(reader, obj.iamUser, `${path}.iamUser`);
   if (profile && obj.iamUser !== undefined && !targets.iamUser)
     reader.report(`${path}.iamUser`, `no iamUser for type "${type}"`, obj.iamUser);
   if (profile && targets.iamUser && obj.iamUser === undefined)
     reader.report(`${path}.iamUser`, `the IAM user whose keys the secret holds (type "${type}")`, undefined);
 
-  const tags: Record<string, string> = { ...settings.tags };
+  const tags: Record<string, string> = { ...settings.tags, ...database.tags };
   if (reader.issues.length > before || type === undefined || schedule === undefined || (name ?? arn) === undefined)
     return undefined;
   return {
@@ -207,8 +196,9 @@ export function validateSecret(
     ...(profile?.generatedField(settings.values) !== undefined
       ? { generatedField: profile.generatedField(settings.values) }
       : {}),
-    ...(masterSecret !== undefined ? { masterSecret } : {}),
-    ...(dataApi !== undefined ? { dataApi } : {}),
+    ...(database.masterSecret !== undefined ? { masterSecret: database.masterSecret } : {}),
+    ...(database.masterSecretKmsKeyArn !== undefined ? { masterSecretKmsKeyArn: database.masterSecretKmsKeyArn } : {}),
+    ...(database.dataApi !== undefined ? { dataApi: database.dataApi } : {}),
     ...(iamUser !== undefined ? { iamUser } : {}),
     initialFields,
   };

@@ -1,4 +1,4 @@
-import { type Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -15,7 +15,9 @@ export interface RotatedSecretAccess {
   readonly kmsKeyArn?: string;
   /** IAM resource of the admin secret used by alternating-users rotation. */
   readonly masterSecretResource?: string;
-  /** Aurora cluster reached through the RDS Data API. */
+  /** Customer managed key of the admin secret; absent for the AWS managed key. */
+  readonly masterSecretKmsKeyArn?: string;
+  /** Aurora cluster reached through the RDS Data API; the role then also gets the login-probe permissions. */
   readonly dataApiClusterArn?: string;
   /** IAM user whose access keys the secret holds. */
   readonly iamUserArn?: string;
@@ -49,6 +51,26 @@ const ROTATION_ACTIONS = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecretVersionStage',
 ];
+/** What one statement over the Data API needs, transactions included (a password change and its check are one). */
+export const DATA_API_ACTIONS = [
+  'rds-data:BeginTransaction',
+  'rds-data:CommitTransaction',
+  'rds-data:ExecuteStatement',
+  'rds-data:RollbackTransaction',
+];
+/**
+ * The Data API logs in only with a secret's AWSCURRENT value, so to prove that a pending password works the
+ * function stores it in a short-lived probe secret `rotation-probe/<token>/<stage>-<hex>`, runs `SELECT 1` with it
+ * and deletes it; the Data API reads the probe with the function's own credentials.
+ */
+export const PROBE_SECRET_ACTIONS = [
+  'secretsmanager:CreateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:GetSecretValue',
+  'secretsmanager:TagResource',
+];
+/** Name prefix of the Data API login probes (see `PROBE_SECRET_ACTIONS`). */
+export const PROBE_SECRET_PREFIX = 'rotation-probe/';
 const IAM_KEY_ACTIONS = [
   'iam:CreateAccessKey',
   'iam:DeleteAccessKey',
@@ -72,7 +94,8 @@ function unique(values: readonly (string | undefined)[]): string[] {
 /**
  * The rotation function of one credential type, with a least-privilege role: Secrets Manager actions only on
  * its secrets, KMS only through Secrets Manager and only for secrets with their own keys, the Data API only on
- * the named clusters, IAM key actions only on the named users, network interfaces only in a VPC. Secrets
+ * the named clusters (with its login-probe secrets only when a secret uses it), IAM key actions only on the named
+ * users, network interfaces only in a VPC. Secrets
  * Manager may invoke it only from this account (`aws:SourceAccount`), which closes the confused-deputy hole
  * that CDK's own rotation constructs leave open.
  */
@@ -102,6 +125,7 @@ export class RotationFunction extends Construct {
       inlinePolicies: { Rotation: new iam.PolicyDocument({ statements: this.statements(props, stack) }) },
     });
     if (props.vpc) acknowledgeWildcard(this.role, '*', NAG_REASONS.vpcNetworkInterfaces);
+    const probes = props.secrets.some((s) => s.dataApiClusterArn !== undefined) ? this.probePolicy(stack) : undefined;
     this.function = createBundledFunction(this, 'Function', {
       bundleName: props.typeName,
       entry: props.entry,
@@ -114,6 +138,8 @@ export class RotationFunction extends Construct {
       description: `Secrets Manager rotation function for ${props.typeName} secrets`,
       environment: { LOG_LEVEL: 'INFO' },
     });
+    // Granted in its own policy, so the function must wait for it as it waits for the role.
+    if (probes) this.function.node.addDependency(probes);
     if (props.vpc) {
       const cfn = this.function.node.defaultChild as lambda.CfnFunction;
       cfn.vpcConfig = { subnetIds: [...props.vpc.subnetIds], securityGroupIds: [...props.vpc.securityGroupIds] };
@@ -161,11 +187,20 @@ export class RotationFunction extends Construct {
         }),
       );
     }
+    const masterKeys = unique(secrets.map((s) => s.masterSecretKmsKeyArn));
+    if (masterKeys.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({
+          sid: 'DecryptMasterSecretsThroughSecretsManager',
+          actions: ['kms:Decrypt'],
+          resources: masterKeys,
+          conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${stack.region}.amazonaws.com` } },
+        }),
+      );
+    }
     const clusters = unique(secrets.map((s) => s.dataApiClusterArn));
     if (clusters.length > 0) {
-      statements.push(
-        new iam.PolicyStatement({ sid: 'DataApi', actions: ['rds-data:ExecuteStatement'], resources: clusters }),
-      );
+      statements.push(new iam.PolicyStatement({ sid: 'DataApi', actions: DATA_API_ACTIONS, resources: clusters }));
     }
     const users = unique(secrets.map((s) => s.iamUserArn));
     if (users.length > 0) {
@@ -178,5 +213,38 @@ export class RotationFunction extends Construct {
       );
     }
     return statements;
+  }
+
+  /**
+   * The login probes of Data API rotation (`PROBE_SECRET_ACTIONS`), and ListSecrets for the sweep of probes a killed
+   * invocation left behind. A policy of its own, so that its two acknowledged wildcards are not confused with the
+   * role's (a role in a VPC has `*` for network interfaces, with another reason).
+   */
+  private probePolicy(stack: Stack): iam.Policy {
+    const probeArn = (partition: string, region: string, account: string) =>
+      `arn:${partition}:secretsmanager:${region}:${account}:secret:${PROBE_SECRET_PREFIX}*`;
+    const policy = new iam.Policy(this, 'DataApiProbes', {
+      roles: [this.role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'DataApiLoginProbes',
+          actions: PROBE_SECRET_ACTIONS,
+          resources: [probeArn(stack.partition, stack.region, stack.account)],
+        }),
+        new iam.PolicyStatement({
+          sid: 'FindLeftoverProbes',
+          actions: ['secretsmanager:ListSecrets'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    const shown = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    acknowledgeWildcard(
+      policy,
+      probeArn(shown(stack.partition, 'Partition'), shown(stack.region, 'Region'), shown(stack.account, 'AccountId')),
+      NAG_REASONS.dataApiProbeSecrets,
+    );
+    acknowledgeWildcard(policy, '*', NAG_REASONS.dataApiProbeSweep);
+    return policy;
   }
 }

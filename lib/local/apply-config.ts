@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { rotationFunctionName } from '../../lambdas/registry';
 import type { RotationConfig, SecretConfig } from '../config/schema';
+import { TYPE_PROFILES } from '../config/type-profiles';
 
 /** Where the config is applied: an emulator (or any Secrets Manager endpoint) in one account and Region. */
 export interface ApplyTarget {
@@ -26,6 +27,11 @@ export interface AppliedSecret {
   readonly created: boolean;
   readonly functionArn: string;
   readonly rotationStarted: boolean;
+  /**
+   * Why nothing was done: a missing secret whose type needs a working credential as its first value (a database
+   * password, an IAM key) is not invented, since a random value could never rotate.
+   */
+  readonly skipped?: string;
 }
 
 /** The name a config secret has in an emulator: its name, or the name inside its ARN. */
@@ -71,7 +77,7 @@ async function exists(client: SecretsManagerClient, secretId: string): Promise<b
 /**
  * Applies a config the way the deployed stack would, against a local emulator: creates each secret that does
  * not exist (existing secrets of the config too, since an emulator starts empty) with the stack's tags, tags
- * the ones that do, and turns rotation on with the configured schedule and window through RotateSecret
+ * the ones that do (a missing database or IAM key secret is skipped: only its owner has a working first value), and turns rotation on with the configured schedule and window through RotateSecret
  * pointed at the emulator's `rotation-<type>` function. `rotateOnDeploy` rotates at once; otherwise Secrets
  * Manager (and the emulator) only runs testSecret now. Function name prefixes are ignored: the emulator
  * registers every type as `rotation-<type>`.
@@ -82,7 +88,14 @@ export async function applyConfigLocally(config: RotationConfig, target: ApplyTa
   for (const secret of config.secrets) {
     const secretId = localSecretName(secret);
     const tags = secretTags(secret, config.stackName);
+    const functionArn = `arn:aws:lambda:${target.region}:${target.account}:function:${rotationFunctionName(secret.type)}`;
     const created = !(await exists(target.client, secretId));
+    if (created && TYPE_PROFILES[secret.type]?.needsRealFirstValue) {
+      const skipped = `a ${secret.type} secret needs a working credential as its first value; create ${secretId} with one, then apply again`;
+      log(`skipped ${secretId}: ${skipped}`);
+      applied.push({ secretId, created: false, functionArn, rotationStarted: false, skipped });
+      continue;
+    }
     if (created) {
       await target.client.send(
         new CreateSecretCommand({
@@ -95,7 +108,6 @@ export async function applyConfigLocally(config: RotationConfig, target: ApplyTa
     } else {
       await target.client.send(new TagResourceCommand({ SecretId: secretId, Tags: tags }));
     }
-    const functionArn = `arn:aws:lambda:${target.region}:${target.account}:function:${rotationFunctionName(secret.type)}`;
     await target.client.send(
       new RotateSecretCommand({
         SecretId: secretId,

@@ -31,7 +31,7 @@ describe('applyConfigLocally', () => {
 
   it('creates missing secrets with the tags the stack would set and a value in the configured shape', async () => {
     await apply();
-    expect(sm).toHaveReceivedCommandTimes(CreateSecretCommand, 5);
+    expect(sm).toHaveReceivedCommandTimes(CreateSecretCommand, 3);
     const created = sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input);
     const webhook = created.find((c) => c.Name === 'payments/webhooks/signing-secret');
     expect(webhook?.Tags).toEqual(
@@ -48,6 +48,36 @@ describe('applyConfigLocally', () => {
     expect(created.map((c) => c.Name)).toContain('legacy/session-signing');
   });
 
+  it('skips a missing database or IAM key secret instead of inventing a first value that could never rotate', async () => {
+    const applied = await apply();
+    const skipped = applied.filter((a) => a.skipped !== undefined);
+    expect(skipped.map((a) => a.secretId)).toEqual(['ci/deployer-key', 'orders/db-app']);
+    expect(skipped[1].skipped).toMatch(/postgres secret needs a working credential as its first value/);
+    const touched = [
+      ...sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input.Name),
+      ...sm.commandCalls(TagResourceCommand).map((c) => c.args[0].input.SecretId),
+      ...sm.commandCalls(RotateSecretCommand).map((c) => c.args[0].input.SecretId),
+    ];
+    expect(touched).not.toContain('ci/deployer-key');
+    expect(touched).not.toContain('orders/db-app');
+  });
+
+  it('tags and rotates a database secret that already exists', async () => {
+    sm.on(DescribeSecretCommand, { SecretId: 'orders/db-app' }).resolves({ Name: 'orders/db-app' });
+    await apply();
+    expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
+      SecretId: 'orders/db-app',
+      Tags: expect.arrayContaining([
+        { Key: 'rotation:strategy', Value: 'single-user' },
+        { Key: 'rotation:connection', Value: 'direct' },
+      ]),
+    });
+    expect(sm).toHaveReceivedCommandWith(RotateSecretCommand, {
+      SecretId: 'orders/db-app',
+      RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotation-postgres',
+    });
+  });
+
   it('tags a secret that already exists instead of creating it', async () => {
     await apply();
     expect(sm).toHaveReceivedCommandWith(TagResourceCommand, {
@@ -58,7 +88,7 @@ describe('applyConfigLocally', () => {
 
   it('turns rotation on with the schedule, window and rotate-on-deploy of each secret', async () => {
     await apply();
-    expect(sm).toHaveReceivedCommandTimes(RotateSecretCommand, 6);
+    expect(sm).toHaveReceivedCommandTimes(RotateSecretCommand, 4);
     expect(sm).toHaveReceivedCommandWith(RotateSecretCommand, {
       SecretId: 'payments/webhooks/signing-secret',
       RotationLambdaARN: 'arn:aws:lambda:us-east-1:123456789012:function:rotation-random-secret',

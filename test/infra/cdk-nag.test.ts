@@ -25,13 +25,16 @@ describe('cdk-nag AwsSolutions', () => {
       roleNamePrefix: 'app-',
       functions: {
         postgres: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0abc1234'] } },
+        // In a VPC and over the Data API: the role's * (network interfaces) and the probe policy's * (ListSecrets).
+        mysql: { vpc: { vpcId: 'vpc-0abc1234', subnetIds: ['subnet-0abc1234'], securityGroupIds: ['sg-0abc1234'] } },
       },
       secrets: [
         {
           name: 'db/app',
           type: 'postgres',
-          create: true,
-          initialFields: { username: 'app', host: 'db.internal', port: 5432 },
+          settings: { strategy: 'alternating-users' },
+          masterSecret: 'db/admin',
+          masterSecretKmsKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/abcd',
         },
         {
           name: 'db/reporting',
@@ -42,6 +45,21 @@ describe('cdk-nag AwsSolutions', () => {
       ],
     });
     expect(() => synthesize(config, { credentialTypes: WITH_PLANNED_TYPES, nag: true })).not.toThrow();
+  });
+
+  it('finds nothing unacknowledged over the Data API in an environment-agnostic stack', () => {
+    const config = validateWithPlanned({
+      secrets: [
+        {
+          name: 'db/reporting',
+          type: 'mysql',
+          masterSecret: 'db/admin',
+          dataApi: { clusterArn: 'arn:aws:rds:us-east-1:123456789012:cluster:reports' },
+        },
+      ],
+    });
+    // The probe ARN then holds unresolved Region and account: the acknowledgement must name them as cdk-nag does.
+    expect(() => synthesize(config, { credentialTypes: WITH_PLANNED_TYPES, nag: true, env: undefined })).not.toThrow();
   });
 
   it('fails synthesis on a finding nobody acknowledged', () => {

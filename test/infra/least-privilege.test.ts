@@ -71,6 +71,16 @@ const JUSTIFIED_WILDCARDS: ReadonlyArray<{ actions: string[]; resource: RegExp; 
     resource: /^\*$/,
     reason: NAG_REASONS.vpcNetworkInterfaces,
   },
+  {
+    actions: [
+      'secretsmanager:CreateSecret',
+      'secretsmanager:DeleteSecret',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:TagResource',
+    ],
+    resource: /:secret:rotation-probe\/\*$/,
+    reason: NAG_REASONS.dataApiProbeSecrets,
+  },
   // Key policies: in a key policy, Resource "*" means "this key" (the only form KMS accepts).
   { actions: ['kms:*'], resource: /^\*$/, reason: 'key policy: the account administers its own key' },
   {
@@ -194,9 +204,28 @@ describe('least privilege', () => {
     expect(dataApi).toHaveLength(1);
     expect(dataApi[0].where).toMatch(/Rotationmysql/);
     expect(dataApi[0].statement).toMatchObject({
-      Action: 'rds-data:ExecuteStatement',
+      Action: [
+        'rds-data:BeginTransaction',
+        'rds-data:CommitTransaction',
+        'rds-data:ExecuteStatement',
+        'rds-data:RollbackTransaction',
+      ],
       Resource: 'arn:aws:rds:us-east-1:123456789012:cluster:reports',
     });
+  });
+
+  it('gives the Data API login-probe permissions only to the function that uses the Data API', () => {
+    const probes = statements(planned.all).filter((s) =>
+      list(s.statement.Action).includes('secretsmanager:CreateSecret'),
+    );
+    expect(probes.map((s) => s.where)).toEqual([expect.stringMatching(/Rotationmysql.*DataApiProbes/)]);
+    expect(render(probes[0].statement.Resource)).toBe(
+      'arn:<AWS::Partition>:secretsmanager:us-east-1:123456789012:secret:rotation-probe/*',
+    );
+    const listing = statements(planned.shards).filter((s) =>
+      list(s.statement.Action).includes('secretsmanager:ListSecrets'),
+    );
+    expect(listing.map((s) => s.where)).toEqual([expect.stringMatching(/Rotationmysql.*DataApiProbes/)]);
   });
 
   it('grants IAM key actions only on the named user', () => {

@@ -14,11 +14,16 @@ export const EXAMPLE_CONFIG = join(__dirname, '..', '..', 'examples', 'rotation.
 /** Inline code instead of esbuild bundles: the infra tests check templates, not bundles. */
 export const inlineCode = (bundle: string) => lambda.Code.fromInline(`exports.handler = async () => '${bundle}';`);
 
-/** The planned credential types, registered only inside tests so their config paths can be exercised. */
-export const WITH_PLANNED_TYPES: readonly CredentialTypeEntry[] = [
-  ...CREDENTIAL_TYPES,
+/** Types with a config profile that may not be registered yet. */
+const PLANNED_TYPES: readonly CredentialTypeEntry[] = [
   { name: 'postgres', entry: 'lambdas/postgres/handler.ts', description: 'test only' },
   { name: 'mysql', entry: 'lambdas/mysql/handler.ts', description: 'test only' },
+];
+
+/** The registry plus the planned types it lacks, registered only inside tests so their config paths can be exercised. */
+export const WITH_PLANNED_TYPES: readonly CredentialTypeEntry[] = [
+  ...CREDENTIAL_TYPES,
+  ...PLANNED_TYPES.filter((planned) => !CREDENTIAL_TYPES.some((t) => t.name === planned.name)),
 ];
 
 export function validateWithPlanned(raw: unknown, options: ValidateConfigOptions = {}): RotationConfig {
