@@ -107,6 +107,7 @@ async function createScenario(server: PostgresServer, x: Names, master?: string)
       `GRANT TEMPORARY ON DATABASE ${q(x.database)} TO ${q(x.source)} WITH GRANT OPTION`,
       `GRANT ${q(x.groupA)} TO ${q(x.source)} WITH ADMIN TRUE`,
       `GRANT ${q(x.groupB)} TO ${q(x.source)} WITH INHERIT FALSE`,
+      `GRANT ${q(x.groupC)} TO ${q(x.owner)} WITH ADMIN TRUE`,
     ]);
     if (master !== undefined) {
       // What an RDS master looks like: CREATEROLE (PostgreSQL 16+ rules: ADMIN on the roles it manages), a member of
@@ -160,6 +161,7 @@ async function createScenario(server: PostgresServer, x: Names, master?: string)
       'RESET ROLE',
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT SELECT ON TABLES TO ${q(x.groupA)}`,
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`,
+      `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} REVOKE TRUNCATE ON TABLES FROM ${src}`,
       `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} IN SCHEMA ${s} GRANT USAGE ON SEQUENCES TO ${q(x.groupB)}`,
       `GRANT USAGE ON LANGUAGE plpgsql TO ${src}`,
       `GRANT USAGE ON FOREIGN DATA WRAPPER ${q(x.fdw)} TO ${src}`,
@@ -203,6 +205,14 @@ function targetExtras(x: Names): string[] {
     `GRANT CREATE ON SCHEMA ${s} TO ${tgt} WITH GRANT OPTION`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${q(x.owner)} GRANT SELECT ON SEQUENCES TO ${tgt}`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${tgt} GRANT INSERT ON TABLES TO ${q(x.groupC)}`,
+    // Granted by other roles: REVOKE removes only its grantor's entry, so the sync must act as each grantor.
+    `SET ROLE ${q(x.owner)}`,
+    `GRANT ${q(x.groupC)} TO ${tgt}`,
+    `GRANT USAGE ON SCHEMA ${s} TO ${q(x.groupA)}`,
+    `GRANT TRIGGER ON ${t} TO ${q(x.groupA)} WITH GRANT OPTION`,
+    `SET ROLE ${q(x.groupA)}`,
+    `GRANT TRIGGER ON ${t} TO ${tgt}`,
+    'RESET ROLE',
   ];
 }
 
@@ -279,6 +289,8 @@ function sourceChanges(x: Names, lo: number): string[] {
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT EXECUTE ON FUNCTIONS TO PUBLIC`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT USAGE ON TYPES TO ${q(x.groupA)} WITH GRANT OPTION`,
     `GRANT TEMPORARY ON DATABASE ${q(x.database)} TO ${src}`,
+    // The source's future tables readable by the target -> the target's readable by the source.
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT SELECT ON TABLES TO ${q(x.target)}`,
   ];
 }
 
