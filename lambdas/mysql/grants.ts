@@ -154,7 +154,9 @@ function privilegesOf(item: readonly Token[]): string[] {
 /** Where the grantee starts and what follows it. */
 function afterGrantee(tokens: readonly Token[], at: number): { grantOption: boolean; adminOption: boolean } {
   let i = at + 1; // user
-  if (tokens[i]?.kind === 'punct') throw new GrantParseError('no grantee after TO / FOR / FROM');
+  if (tokens[i] === undefined || tokens[i].kind === 'punct') {
+    throw new GrantParseError('no grantee after TO / FOR / FROM');
+  }
   i += 1;
   if (tokens[i]?.kind === 'punct' && tokens[i].value === '@') i += 2;
   const tail = tokens.slice(i);
