@@ -29,6 +29,16 @@ interface RoleAttributes {
   readonly connlimit: number;
 }
 
+/** What CREATE ROLE gives when no clause says otherwise. */
+const CREATE_ROLE_DEFAULTS: RoleAttributes = {
+  inherit: true,
+  createdb: false,
+  createrole: false,
+  replication: false,
+  bypassrls: false,
+  connlimit: -1,
+};
+
 function attributes(row: SqlRow): RoleAttributes {
   return {
     inherit: row.rolinherit === true,
@@ -48,7 +58,7 @@ const ROLE_COLUMNS = `rolinherit, rolcreatedb, rolcreaterole, rolreplication, ro
  * LIMIT always; CREATEDB, CREATEROLE, REPLICATION, BYPASSRLS only when the admin is a superuser or (PostgreSQL 16+;
  * CREATEDB and CREATEROLE also before) holds that attribute itself. SUPERUSER and VALID UNTIL are never copied:
  * a rotation function does not create superusers, and the new password of the clone should not inherit the
- * expiry of the other user's password. With `current` (an existing user), only the clauses that change something.
+ * expiry of the other user's password. Only the clauses that change something (from `current`, or from CREATE ROLE's defaults).
  */
 function attributeClauses(
   like: RoleAttributes,
@@ -56,8 +66,9 @@ function attributeClauses(
   current?: RoleAttributes,
 ): string[] {
   const clauses: string[] = [];
+  const before = current ?? CREATE_ROLE_DEFAULTS;
   const flag = (key: keyof Omit<RoleAttributes, 'connlimit'>, word: string, adminMaySet: boolean) => {
-    if (current !== undefined && current[key] === like[key]) return;
+    if (before[key] === like[key]) return;
     if (key !== 'inherit' && !adminMaySet) return;
     clauses.push(like[key] ? word : `NO${word}`);
   };
@@ -67,7 +78,7 @@ function attributeClauses(
   flag('createrole', 'CREATEROLE', admin.superuser || admin.createrole);
   flag('replication', 'REPLICATION', admin.superuser || (modern && admin.replication));
   flag('bypassrls', 'BYPASSRLS', admin.superuser || (modern && admin.bypassrls));
-  if (current === undefined || current.connlimit !== like.connlimit) {
+  if (before.connlimit !== like.connlimit) {
     clauses.push(`CONNECTION LIMIT ${Math.trunc(like.connlimit)}`);
   }
   return clauses;
