@@ -183,7 +183,8 @@ describe('DataApiConnector', () => {
 
       const result = await connector().login(as('AWSPENDING'));
 
-      expect(result.authFailure).toBe(true);
+      expect(result.session).toBeUndefined();
+      expect(result).toMatchObject({ authFailure: true });
       expect(result.reason).toContain('DatabaseErrorException: ERROR: password authentication failed');
       expect(result.reason).not.toContain(PASSWORD);
       expect(sm).toHaveReceivedCommandTimes(DeleteSecretCommand, 1);
@@ -254,7 +255,10 @@ describe('DataApiConnector', () => {
       const open = session(await connector().login(as('AWSCURRENT')));
       rds.on(ExecuteStatementCommand).rejects(serviceError('DatabaseErrorException', `syntax error near ${PASSWORD}`));
 
-      const error = await open.query('ALTER ROLE x PASSWORD $1', [PASSWORD]).catch((e: unknown) => e as Error);
+      const error = await open.query('ALTER ROLE x PASSWORD $1', [PASSWORD]).then(
+        () => new Error('expected a rejection'),
+        (e: unknown) => e as Error,
+      );
 
       expect(error).toMatchObject({ name: 'DatabaseErrorException', message: 'syntax error near [REDACTED]' });
       expect(error.cause).toBeUndefined();
