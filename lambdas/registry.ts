@@ -23,7 +23,12 @@ export const CREDENTIAL_TYPES: readonly CredentialTypeEntry[] = [
   {
     name: 'postgres',
     entry: 'lambdas/postgres/handler.ts',
-    description: 'PostgreSQL (RDS, Aurora, self-managed) passwords, single user',
+    description: 'PostgreSQL and Aurora PostgreSQL passwords: single or alternating users, direct TLS or Data API',
+  },
+  {
+    name: 'mysql',
+    entry: 'lambdas/mysql/handler.ts',
+    description: 'MySQL, Aurora MySQL and MariaDB passwords: single or alternating users, direct TLS or Data API',
   },
 ];
 

@@ -1,4 +1,5 @@
 import { createRotationHandler } from '../core/handler';
-import { PostgresSingleUserStrategy } from './strategy';
+import { DatabaseRotationStrategy } from '../database/strategy';
+import { POSTGRES_ENGINE } from './engine';
 
-export const handler = createRotationHandler(new PostgresSingleUserStrategy());
+export const handler = createRotationHandler(new DatabaseRotationStrategy(POSTGRES_ENGINE));

@@ -1,21 +1,23 @@
-import type { Logger } from '../core/logger';
-import type { SqlRow, SqlSession } from '../database/types';
-import { ident, qualified } from './sql';
-
-/**
- * Makes one role's privileges identical to another's (alternating-users rotation, see docs/postgres-alternating-users.md).
+/*
+ * Makes one role's privileges identical to another's (alternating-users rotation; docs/postgres-alternating-users.md).
  *
  * Read from the catalogs with aclexplode(): explicit ACL entries whose grantee is `source` or `target` on databases,
  * tablespaces, schemas, tables / views / materialized views / foreign tables, sequences, columns, routines, types and
  * domains, languages, foreign data wrappers and servers, large objects; role memberships (pg_auth_members); default
- * privileges (pg_default_acl). Objects owned by `source` or `target` are left out: an owner's rights are not ACL
- * entries and ownership is not copied (one owner per object).
+ * privileges (pg_default_acl); the roles named by row-level security policies (pg_policy). Objects owned by `source`
+ * or `target` are left out of the ACL comparison: an owner's rights are not ACL entries, and ownership is not copied
+ * (one owner per object).
  *
- * Four catalog reads, then one statement per object and kind of change. Run it in `admin.transaction(...)`: the
- * strategy does, so a failure leaves nothing half-synced. It pins `search_path` to `pg_catalog, pg_temp` for that
- * transaction (set_config is_local) so that the names it reads and the names it runs resolve the same way, also after
- * a `SET ROLE`.
+ * Five catalog reads, then one statement per object and kind of change. Run it in `admin.transaction(...)` (the
+ * strategy does), so that a failure leaves nothing half-synced. It pins `search_path` to `pg_catalog, pg_temp` for
+ * that transaction (set_config with is_local), so that the names it reads and the names it runs resolve the same way,
+ * also after a `SET ROLE`.
  */
+import type { Logger } from '../core/logger';
+import type { SqlRow, SqlSession } from '../database/types';
+import { ident, qualified } from './sql';
+
+/** How many GRANT-like and REVOKE-like statements a sync ran. */
 export interface SyncResult {
   readonly granted: number;
   readonly revoked: number;
@@ -60,28 +62,29 @@ const PRIVS_OF = (version: number) => (version >= 160000 ? 'USAGE' : 'MEMBER');
 
 async function readContext(admin: SqlSession, source: string, target: string): Promise<Context> {
   const rows = await admin.query(
-    `SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true) IS NOT NULL AS pinned,
+    `WITH me AS (SELECT rolsuper FROM pg_roles WHERE rolname = current_user),
+          t AS (SELECT oid FROM pg_roles WHERE rolname = $2)
+     SELECT pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true) IS NOT NULL AS pinned,
             current_setting('server_version_num')::int4 AS version,
-            (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) AS superuser,
+            (SELECT rolsuper FROM me) AS superuser,
             current_user::text AS me,
-            (SELECT count(*) FROM pg_roles WHERE rolname = $1)::int4 AS source_exists,
-            (SELECT count(*) FROM pg_roles WHERE rolname = $2)::int4 AS target_exists`,
+            EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1) AS source_exists,
+            EXISTS (SELECT 1 FROM t) AS target_exists,
+            (SELECT rolsuper FROM me) OR COALESCE(pg_has_role(current_user, (SELECT oid FROM t), 'USAGE'), false)
+              AS has_target_privileges,
+            (SELECT rolsuper FROM me) OR COALESCE(pg_has_role(current_user, (SELECT oid FROM t), 'MEMBER'), false)
+              AS is_target_member`,
     [source, target],
   );
   const row = rows[0] as SqlRow;
-  if (row.source_exists !== 1) throw new Error(`role ${source} (the privileges to copy) does not exist`);
-  if (row.target_exists !== 1) throw new Error(`role ${target} (the role to sync) does not exist`);
+  if (row.source_exists !== true) throw new Error(`role ${source} (the privileges to copy) does not exist`);
+  if (row.target_exists !== true) throw new Error(`role ${target} (the role to sync) does not exist`);
   const version = Number(row.version);
-  const act = await admin.query(
-    `SELECT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
-            OR pg_has_role(current_user, (SELECT oid FROM pg_roles WHERE rolname = $1), '${PRIVS_OF(version)}') AS can`,
-    [target],
-  );
   return {
     version,
     superuser: row.superuser === true,
     me: String(row.me),
-    canActForTarget: (act[0] as SqlRow).can === true,
+    canActForTarget: (version >= 160000 ? row.has_target_privileges : row.is_target_member) === true,
   };
 }
 
@@ -266,7 +269,7 @@ function objectSql(row: SqlRow): string {
 /** A human name of the object, for warnings. */
 function describeObject(row: SqlRow): string {
   const what = row.kind === 'ROUTINE' ? String(row.signature) : objectSql(row);
-  return row.col === null ? what : `${what} column ${ident(String(row.col))}`;
+  return row.col == null ? what : `${what} column ${ident(String(row.col))}`;
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -305,7 +308,7 @@ function objectChanges(rows: readonly SqlRow[], target: string, ctx: Context, lo
   for (const objectRows of byObject.values()) {
     const first = objectRows[0] as SqlRow;
     const on = objectSql(first);
-    const column = first.col === null ? '' : ` (${ident(String(first.col))})`;
+    const column = first.col == null ? '' : ` (${ident(String(first.col))})`;
     const grantPlain: string[] = [];
     const grantOption: string[] = [];
     const revokeAll = new Map<string, string[]>(); // grantor -> privileges
@@ -524,13 +527,17 @@ function defaultChanges(
     let side: 's' | 't';
     let forRole: string;
     let grantee: string | null;
-    if (r.for_pair !== null) {
+    if (r.for_pair != null) {
       side = r.for_pair === 's' ? 's' : 't';
       forRole = target;
       grantee =
-        r.grantee_pair === null ? (r.grantee as string | null) : r.grantee_pair === r.for_pair ? target : source;
+        r.grantee_pair == null
+          ? ((r.grantee ?? null) as string | null)
+          : r.grantee_pair === r.for_pair
+            ? target
+            : source;
     } else {
-      if (r.grantee_pair === null) return [];
+      if (r.grantee_pair == null) return [];
       side = r.grantee_pair === 's' ? 's' : 't';
       forRole = String(r.for_role);
       grantee = target;
@@ -542,10 +549,10 @@ function defaultChanges(
     const first = entries[0] as (typeof entries)[number];
     const forTarget = first.forRole === target;
     const canAct = forTarget ? ctx.canActForTarget : first.row.can_act === true;
-    const schema = first.row.schema === null ? '' : ` IN SCHEMA ${ident(String(first.row.schema))}`;
+    const schema = first.row.schema == null ? '' : ` IN SCHEMA ${ident(String(first.row.schema))}`;
     const prefix = `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(first.forRole)}${schema}`;
     const on = `ON ${DEFAULT_TYPES[String(first.row.objtype)]?.word}`;
-    const to = first.grantee === null ? 'PUBLIC' : ident(first.grantee);
+    const to = first.grantee == null ? 'PUBLIC' : ident(first.grantee);
     const grant: Record<'1' | '2', string[]> = { '1': [], '2': [] };
     const revokeAll: string[] = [];
     const revokeOption: string[] = [];
@@ -583,6 +590,48 @@ function defaultChanges(
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Row-level security policies: a policy applies to the roles it names, so the clone must be named where the source is.
+
+function policySql(): string {
+  return `WITH pair AS (SELECT (SELECT oid FROM pg_roles WHERE rolname = $1) AS s,
+                            (SELECT oid FROM pg_roles WHERE rolname = $2) AS t)
+SELECT p.polname::text AS policy, n.nspname::text AS schema, c.relname::text AS name,
+       (pair.s = ANY (p.polroles)) AS has_source,
+       (SELECT json_agg(CASE WHEN r = 0 THEN NULL ELSE pg_get_userbyid(r) END)::text FROM unnest(p.polroles) r) AS roles,
+       ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+         OR pg_has_role(current_user, c.relowner, 'USAGE')) AS can_alter
+  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN pg_namespace n ON n.oid = c.relnamespace CROSS JOIN pair
+ WHERE (pair.s = ANY (p.polroles)) <> (pair.t = ANY (p.polroles))`;
+}
+
+function policyChanges(rows: readonly SqlRow[], target: string, logger: Logger): Change[] {
+  const changes: Change[] = [];
+  for (const row of rows) {
+    const roles = JSON.parse(String(row.roles)) as (string | null)[];
+    const adding = row.has_source === true;
+    const next = adding ? [...roles, target] : roles.filter((r) => r !== target);
+    const where = { policy: String(row.policy), table: qualified(String(row.schema), String(row.name)), role: target };
+    if (row.can_alter !== true) {
+      logger.warn('cannot change a row-level security policy: the admin does not act as the table owner', where);
+      continue;
+    }
+    if (next.length === 0) {
+      logger.warn(
+        'not removing the only role of a row-level security policy (that would make it apply to PUBLIC)',
+        where,
+      );
+      continue;
+    }
+    const list = next.map((r) => (r == null ? 'PUBLIC' : ident(r))).join(', ');
+    changes.push({
+      kind: adding ? 'grant' : 'revoke',
+      sql: `ALTER POLICY ${ident(String(row.policy))} ON ${where.table} TO ${list}`,
+    });
+  }
+  return changes;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 
 /** The statements that would make `target`'s privileges identical to `source`'s (reads only). */
 export async function planPrivilegeSync(
@@ -597,7 +646,9 @@ export async function planPrivilegeSync(
   const memberships = await admin.query(membershipSql(ctx.version), params);
   const objects = await admin.query(objectAclSql(ctx.version), params);
   const defaults = await admin.query(defaultAclSql(ctx.version), params);
+  const policies = await admin.query(policySql(), params);
   return [
+    ...policyChanges(policies, target, logger),
     ...membershipChanges(memberships, target, ctx, logger),
     ...objectChanges(objects, target, ctx, logger),
     ...defaultChanges(defaults, target, source, ctx, logger),

@@ -1,20 +1,24 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApplyFailedError, ConfigurationError } from '../../../lambdas/core/errors';
+import { ApplyFailedError, ConfigurationError, SecretFormatError } from '../../../lambdas/core/errors';
 import { Logger } from '../../../lambdas/core/logger';
 import { Settings } from '../../../lambdas/core/settings';
 import type { RotationContext, SecretVersionValue } from '../../../lambdas/core/strategy';
-import { loadCa, login } from '../../../lambdas/postgres/connect';
-import { type PostgresSecret, parsePostgresSecret } from '../../../lambdas/postgres/db-secret';
-import { PostgresSingleUserStrategy } from '../../../lambdas/postgres/strategy';
+import { type DatabaseSecret, parseDatabaseSecret } from '../../../lambdas/database/db-secret';
+import { DatabaseRotationStrategy } from '../../../lambdas/database/strategy';
+import { tlsTrust } from '../../../lambdas/database/tls';
+import type { LoginResult, TlsTrust } from '../../../lambdas/database/types';
+import { POSTGRES_DRIVER } from '../../../lambdas/postgres/driver';
+import { POSTGRES_ENGINE } from '../../../lambdas/postgres/engine';
+import { POSTGRES_SPEC } from '../../../lambdas/postgres/spec';
 import { type PostgresServer, type ServerTls, selfSignedCert, sharedPostgres, startPostgres } from '../../support';
 import { createRole, tryLogin } from './postgres-fixture';
 
 /** One plaintext server for the whole file: each server start costs about a second of CPU. */
 const plain = sharedPostgres();
 
-function secretFor(server: { port: number; user: string; password: string }, ssl?: boolean): PostgresSecret {
+function secretFor(server: { port: number; user: string; password: string }, ssl?: boolean): DatabaseSecret {
   const value = {
     engine: 'postgres',
     host: '127.0.0.1',
@@ -22,7 +26,13 @@ function secretFor(server: { port: number; user: string; password: string }, ssl
     username: server.user,
     password: server.password,
   };
-  return parsePostgresSecret(JSON.stringify(ssl === undefined ? value : { ...value, ssl }), 'it/tls', 'AWSPENDING');
+  const text = JSON.stringify(ssl === undefined ? value : { ...value, ssl });
+  return parseDatabaseSecret(POSTGRES_SPEC, text, 'it/tls', 'AWSPENDING');
+}
+
+/** A login the way the direct connector makes one: TLS unless the secret says `"ssl": false`. */
+function login(secret: DatabaseSecret, trust: TlsTrust = tlsTrust(undefined, 'it/tls')): Promise<LoginResult> {
+  return POSTGRES_DRIVER.connect({ ...secret }, secret.ssl ? trust : false);
 }
 
 /** TLS is verify-full (CA and host name) and never falls back to plaintext. */
@@ -45,22 +55,21 @@ describe('PostgreSQL connections over TLS', () => {
   it('logs in over TLS when the CA file (DB_CA_FILE) holds the server certificate', async () => {
     const caFile = join(dir, 'right.pem');
     await writeFile(caFile, tls.cert);
-    const result = await login(secretFor(server), { ca: loadCa(caFile, 'it/tls') });
-    expect(result.client).toBeDefined();
-    const row = await result.client?.query<{ ssl: boolean }>(
-      'SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
-    );
-    await result.client?.end();
-    expect(row?.rows[0].ssl).toBe(true);
+    const result = await login(secretFor(server), tlsTrust(caFile, 'it/tls'));
+    expect(result.session).toBeDefined();
+    const rows = await result.session?.query('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+    await result.session?.close();
+    expect(rows?.[0].ssl).toBe(true);
   });
 
   it('refuses a server whose certificate another CA signed, with a clear reason and no plaintext attempt', async () => {
     const other = await selfSignedCert();
     const before = server.log().length;
     const result = await login(secretFor(server), { ca: other.cert });
-    expect(result.client).toBeUndefined();
-    expect(result.client === undefined && result.reason).toMatch(/self[- ]signed|unable to verify|certificate/i);
-    expect(result.client === undefined && result.reason).not.toContain(server.password);
+    expect(result.session).toBeUndefined();
+    expect(result.reason).toMatch(/self[- ]signed|unable to verify|certificate/i);
+    expect(result.reason).not.toContain(server.password);
+    expect(result.session === undefined && result.authFailure).toBe(false);
     const log = server.log().slice(before);
     expect(log).toMatch(/connection received/);
     expect(log).not.toMatch(/no encryption/);
@@ -69,17 +78,18 @@ describe('PostgreSQL connections over TLS', () => {
 
   it('refuses a server with no TLS at all instead of falling back to plaintext', async () => {
     const result = await login(secretFor(plain()));
-    expect(result.client).toBeUndefined();
-    expect(result.client === undefined && result.reason).toMatch(/does not support SSL/);
+    expect(result.session).toBeUndefined();
+    expect(result.reason).toMatch(/does not support SSL/);
     const plaintext = await login(secretFor(plain(), false));
-    expect(plaintext.client).toBeDefined();
-    await plaintext.client?.end();
+    expect(plaintext.session).toBeDefined();
+    await plaintext.session?.close();
   });
 
-  it('names the CA file and the setting when the file cannot be read', () => {
-    expect(() => loadCa(join(dir, 'missing.pem'), 'it/tls')).toThrow(
-      /secret it\/tls: the CA file ".*missing\.pem" \(tag rotation:ca-file or env DB_CA_FILE\) cannot be read: ENOENT/,
-    );
+  it('reports a wrong password as an authentication failure, without the password', async () => {
+    const result = await login({ ...secretFor(plain(), false), password: 'Wrong-pw-42' });
+    expect(result.session === undefined && result.authFailure).toBe(true);
+    expect(result.reason).toMatch(/28P01/);
+    expect(result.reason).not.toContain('Wrong-pw-42');
   });
 });
 
@@ -117,8 +127,8 @@ function context(versions: Versions): RotationContext {
 }
 
 /** setSecret's choice of login and its refusals, against a real server. */
-describe('PostgresSingleUserStrategy.applyCredential', () => {
-  const strategy = new PostgresSingleUserStrategy();
+describe('DatabaseRotationStrategy (PostgreSQL, single user, direct).applyCredential', () => {
+  const strategy = new DatabaseRotationStrategy(POSTGRES_ENGINE);
   const base = () => ({ engine: 'postgres', host: '127.0.0.1', port: plain().port, ssl: false });
 
   it('sets the password with AWSPREVIOUS when AWSCURRENT no longer logs in (an unfinished earlier rotation)', async () => {
@@ -157,12 +167,25 @@ describe('PostgresSingleUserStrategy.applyCredential', () => {
     expect(await tryLogin(plain(), 'victim_user', 'Victim-pw-1')).toBe('ok');
   });
 
-  it('refuses the alternating-users strategy, which this function does not implement', async () => {
+  it('refuses alternating users without a masterarn, naming the field', async () => {
     const ctx = context({
       tags: { 'rotation:strategy': 'alternating-users' },
+      current: { ...base(), username: 'x', password: 'X-pw-1' },
+      pending: { ...base(), username: 'x_clone', password: 'X-pw-2' },
+    });
+    await expect(strategy.applyCredential(ctx)).rejects.toThrow(SecretFormatError);
+    await expect(strategy.applyCredential(ctx)).rejects.toThrow(/field "masterarn" must be the ARN of the master/);
+  });
+
+  it('refuses an unknown connection mode, naming the tag', async () => {
+    const ctx = context({
+      tags: { 'rotation:connection': 'telnet' },
       current: { ...base(), username: 'x', password: 'X-pw-1' },
       pending: { ...base(), username: 'x', password: 'X-pw-2' },
     });
     await expect(strategy.applyCredential(ctx)).rejects.toThrow(ConfigurationError);
+    await expect(strategy.applyCredential(ctx)).rejects.toThrow(
+      /tag "rotation:connection" must be one of direct, data-api/,
+    );
   });
 });
