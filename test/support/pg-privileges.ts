@@ -10,7 +10,8 @@ import type { Client } from 'pg';
  * What it covers: role attributes (not SUPERUSER, not VALID UNTIL), memberships with their options, explicit ACL
  * entries whose grantee is the role on every catalog with an ACL (databases, tablespaces, schemas, relations, columns,
  * routines, types, languages, foreign data wrappers and servers, large objects), and default privileges (those granted
- * to the role by others, and the effective defaults FOR ROLE the role itself). Entries are collapsed over grantors
+ * to the role by others, and the effective defaults FOR ROLE the role itself), and the row-level security policies
+ * that name the role. Entries are collapsed over grantors
  * (held / held with grant option). Objects owned by the role, or by `partner`, are left out: an owner's rights are not
  * entries, and ownership is not copied.
  *
@@ -56,6 +57,13 @@ export async function pgPrivileges(client: Client, role: string, partner?: strin
   for (const [name, o] of memberships) {
     lines.push(`member of ${neutral(name)} admin=${o.admin} inherit=${o.inherit} set=${o.set}`);
   }
+
+  const { rows: policies } = await client.query(
+    `SELECT p.polrelid::regclass::text || ' ' || quote_ident(p.polname) AS name
+       FROM pg_policy p JOIN pg_roles r ON r.oid = ANY (p.polroles) WHERE r.rolname = $1`,
+    [role],
+  );
+  for (const p of policies) lines.push(`policy ${p.name}`);
 
   const held = new Map<string, boolean>(); // "object | privilege" -> grant option
   const hold = (key: string, grantOption: boolean) => held.set(key, (held.get(key) ?? false) || grantOption);

@@ -150,6 +150,8 @@ async function createScenario(server: PostgresServer, x: Names, master?: string)
       `GRANT UPDATE ON ${t} TO ${src} WITH GRANT OPTION`,
       `GRANT SELECT ("c 1"), UPDATE ("c\\2") ON ${t} TO ${src}`,
       `GRANT REFERENCES ("c 1") ON ${t} TO ${src} WITH GRANT OPTION`,
+      `ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`,
+      `CREATE POLICY "pol 'a' ü" ON ${t} TO ${src} USING (true)`,
       `GRANT SELECT ON ${s}."v'1", ${s}.m TO ${src}`,
       `GRANT USAGE, SELECT ON SEQUENCE ${s}."q ü" TO ${src}`,
       `GRANT EXECUTE ON FUNCTION ${f} TO ${src}`,
@@ -208,6 +210,7 @@ function targetExtras(x: Names): string[] {
     // Granted by other roles: REVOKE removes only its grantor's entry, so the sync must act as each grantor.
     `SET ROLE ${q(x.owner)}`,
     `GRANT ${q(x.groupC)} TO ${tgt}`,
+    `CREATE POLICY "pol b" ON ${t} TO ${tgt}, ${q(x.groupC)} USING (false)`,
     `GRANT USAGE ON SCHEMA ${s} TO ${q(x.groupA)}`,
     `GRANT TRIGGER ON ${t} TO ${q(x.groupA)} WITH GRANT OPTION`,
     `SET ROLE ${q(x.groupA)}`,
@@ -289,6 +292,8 @@ function sourceChanges(x: Names, lo: number): string[] {
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT EXECUTE ON FUNCTIONS TO PUBLIC`,
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT USAGE ON TYPES TO ${q(x.groupA)} WITH GRANT OPTION`,
     `GRANT TEMPORARY ON DATABASE ${q(x.database)} TO ${src}`,
+    `ALTER POLICY "pol 'a' ü" ON ${t} TO ${q(x.groupA)}`,
+    `CREATE POLICY "pol c" ON ${t} TO PUBLIC, ${src} USING (true)`,
     // The source's future tables readable by the target -> the target's readable by the source.
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT SELECT ON TABLES TO ${q(x.target)}`,
   ];
