@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clearRememberedSecrets, registerSecretValue } from '../../../lambdas/core/redaction';
+import { tlsTrust } from '../../../lambdas/database/tls';
 import type { DirectTarget, LoginResult } from '../../../lambdas/database/types';
 import { MYSQL_DRIVER } from '../../../lambdas/mysql/connect';
 import { type MariaDbServer, type ServerTls, selfSignedCert, sharedMariaDb, startMariaDb } from '../../support';
@@ -70,6 +71,21 @@ describe('MYSQL_DRIVER over TLS', () => {
     const rows = await result.session?.query("SHOW SESSION STATUS LIKE 'Ssl_version'");
     await result.session?.close();
     expect(String(rows?.[0]?.Value)).toMatch(/^TLS/);
+  });
+
+  it('logs in with the trust the function builds: the RDS bundle, Node roots and the extra CA file', async () => {
+    const { user, password } = await tlsUser(server, tls.cert);
+    const dir = await mkdtemp(join(tmpdir(), 'mysql-ca-'));
+    try {
+      await writeFile(join(dir, 'ca.pem'), tls.cert);
+      const result = await MYSQL_DRIVER.connect(target(server, user, password), tlsTrust(join(dir, 'ca.pem'), 'it/my'));
+      expect(result.reason).toBeUndefined();
+      await result.session?.close();
+      const without = await MYSQL_DRIVER.connect(target(server, user, password), tlsTrust(undefined, 'it/my'));
+      expect(refused(without).reason).toMatch(/self[- ]signed|unable to verify|certificate/i);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a certificate signed by another CA, before any login', async () => {
