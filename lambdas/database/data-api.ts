@@ -73,8 +73,18 @@ const AUTH_MESSAGE =
   /password authentication failed|SQLState: 28(?:P01|000)\b|error code: 1045\b|Access denied for user .*\(using password: (?:YES|NO)\)/i;
 /** The exceptions AWS documents for a database that refuses the statement or the login. */
 const DATABASE_EXCEPTIONS = new Set(['DatabaseErrorException', 'BadRequestException']);
-/** A probe secret made a moment ago may not be readable yet (eventual consistency [I]): retry these so many times. */
-const PROBE_READ_RETRY_MS = [250, 1000];
+/** Waits before retrying a login that the Data API answered with a transient exception. */
+export interface LoginRetryDelays {
+  /** A probe secret made a moment ago may not be readable yet (eventual consistency, inferred). */
+  readonly SecretsErrorException: readonly number[];
+  /** An Aurora Serverless v2 cluster paused at zero capacity: AWS says the request resumes it, "wait a few seconds". */
+  readonly DatabaseResumingException: readonly number[];
+}
+
+const DEFAULT_RETRY_DELAYS: LoginRetryDelays = {
+  SecretsErrorException: [250, 1000],
+  DatabaseResumingException: [2000, 4000, 8000, 10_000],
+};
 const MAX_MESSAGE = 500;
 
 /** True when a Data API error says the database refused the user name / password. */
@@ -152,6 +162,8 @@ export interface DataApiConnectorOptions {
   readonly secretsManager?: SecretsManagerClient;
   /** Probe secret names start with `<probePrefix>/`. @default 'rotation-probe' */
   readonly probePrefix?: string;
+  /** @default - 0.25 s and 1 s for a fresh probe; 2, 4, 8 and 10 s for a resuming cluster */
+  readonly loginRetryDelays?: LoginRetryDelays;
 }
 
 /** What a session needs to run statements: the cluster, the secret to log in with, and how to describe failures. */
@@ -259,7 +271,7 @@ export class DataApiConnector implements Connector {
 
   async login(as: LoginAs): Promise<LoginResult> {
     registerSecretValue(as.secret.password);
-    if (as.stage === 'AWSCURRENT') return this.check(as, as.secretArn, async () => undefined, []);
+    if (as.stage === 'AWSCURRENT') return this.check(as, as.secretArn, async () => undefined, false);
     let probe: ProbeSecret;
     try {
       probe = await createProbeSecret(this.secretsManager, { prefix: this.probePrefix, token: this.options.token, as });
@@ -271,9 +283,7 @@ export class DataApiConnector implements Connector {
       stage: as.stage,
       user: as.secret.username,
     });
-    return this.check(as, probe.arn, () => deleteProbeSecret(this.secretsManager, probe, this.options.logger), [
-      ...PROBE_READ_RETRY_MS,
-    ]);
+    return this.check(as, probe.arn, () => deleteProbeSecret(this.secretsManager, probe, this.options.logger), true);
   }
 
   /**
@@ -284,7 +294,7 @@ export class DataApiConnector implements Connector {
     as: LoginAs,
     secretArn: string,
     cleanup: () => Promise<void>,
-    retryDelaysMs: number[],
+    freshProbe: boolean,
   ): Promise<LoginResult> {
     const { clusterArn, database, engine, logger } = this.options;
     const binding: Binding = {
@@ -298,14 +308,22 @@ export class DataApiConnector implements Connector {
     };
     const session = new DataApiSession(binding, as.secret.username, undefined, cleanup);
     const whoAmI = engine === 'postgres' ? 'SELECT session_user::text AS username' : 'SELECT USER() AS username';
+    const delays = this.options.loginRetryDelays ?? DEFAULT_RETRY_DELAYS;
+    const left = {
+      SecretsErrorException: freshProbe ? [...delays.SecretsErrorException] : [],
+      DatabaseResumingException: [...delays.DatabaseResumingException],
+    };
     let rows: readonly SqlRow[];
     for (;;) {
       try {
         rows = await session.query(whoAmI);
         break;
       } catch (error) {
-        const delay = retryDelaysMs.shift();
-        if ((error as Error).name === 'SecretsErrorException' && delay !== undefined) {
+        const name = (error as Error).name;
+        const delay =
+          name === 'SecretsErrorException' || name === 'DatabaseResumingException' ? left[name].shift() : undefined;
+        if (delay !== undefined) {
+          logger.debug('the Data API login will be retried', { exception: name, delayMs: delay, stage: as.stage });
           await new Promise((resolve) => setTimeout(resolve, delay));
           continue;
         }

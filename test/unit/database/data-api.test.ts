@@ -70,6 +70,7 @@ describe('DataApiConnector', () => {
       logger: new Logger('unit', {}, 'DEBUG'),
       rdsData: new RDSDataClient({ region: 'eu-west-1' }),
       secretsManager: new SecretsManagerClient({ region: 'eu-west-1' }),
+      loginRetryDelays: { SecretsErrorException: [1, 1], DatabaseResumingException: [1, 1, 1] },
     });
   const as = (stage: LoginAs['stage'], value = secret()): LoginAs => ({ secret: value, secretArn: SECRET_ARN, stage });
   const session = (result: LoginResult): SqlSession => {
@@ -209,6 +210,24 @@ describe('DataApiConnector', () => {
 
       expect(result).toEqual({ reason: 'SecretsErrorException: not allowed to read it', authFailure: false });
       expect(rds).toHaveReceivedCommandTimes(ExecuteStatementCommand, 1);
+    });
+
+    it('retries a paused Aurora Serverless cluster while it resumes, a bounded number of times', async () => {
+      rds.on(ExecuteStatementCommand).rejects(serviceError('DatabaseResumingException', 'The database is resuming'));
+
+      const result = await connector().login(as('AWSCURRENT'));
+
+      expect(result).toEqual({ reason: 'DatabaseResumingException: The database is resuming', authFailure: false });
+      expect(rds).toHaveReceivedCommandTimes(ExecuteStatementCommand, 4);
+    });
+
+    it('logs in once a resuming cluster answers', async () => {
+      rds
+        .on(ExecuteStatementCommand)
+        .rejectsOnce(serviceError('DatabaseResumingException', 'resuming'))
+        .resolves(whoAmI('app_user'));
+
+      expect((await connector().login(as('AWSCURRENT'))).session).toBeDefined();
     });
 
     it('takes the user name from MySQL USER() up to the last @', async () => {
