@@ -206,7 +206,9 @@ export function toNamedParameters(sql: string, dialect: PlaceholderDialect, para
   let out = '';
   let last = 0;
   for (const placeholder of placeholders) {
-    out += `${sql.slice(last, placeholder.start)}:${parameterName(placeholder.index)}`;
+    // `?AND` is `? AND` to MySQL, but `:p1AND` would be one parameter name to the Data API: keep the boundary.
+    const glued = COLON_NAME_PART.test(sql[placeholder.end] ?? '') ? ' ' : '';
+    out += `${sql.slice(last, placeholder.start)}:${parameterName(placeholder.index)}${glued}`;
     last = placeholder.end;
   }
   return out + sql.slice(last);

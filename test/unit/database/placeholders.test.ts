@@ -101,6 +101,12 @@ describe('toNamedParameters', () => {
       expect(() => toNamedParameters('SELECT ?', 'mysql', 2)).toThrow(/parameter 2 of 2 is not used/);
     });
 
+    it('keeps a placeholder apart from a word that follows it without a space', () => {
+      expect(toNamedParameters('SELECT * FROM t WHERE a=?AND b=?', 'mysql', 2)).toBe(
+        'SELECT * FROM t WHERE a=:p1 AND b=:p2',
+      );
+    });
+
     it('keeps the := assignment operator', () => {
       expect(toNamedParameters('SET @a := ?', 'mysql', 1)).toBe('SET @a := :p1');
     });
