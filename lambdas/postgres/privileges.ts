@@ -4,18 +4,19 @@
  * Read from the catalogs with aclexplode(): explicit ACL entries whose grantee is `source` or `target` on databases,
  * tablespaces, schemas, tables / views / materialized views / foreign tables, sequences, columns, routines, types and
  * domains, languages, foreign data wrappers and servers, large objects; role memberships (pg_auth_members); default
- * privileges (pg_default_acl); the roles named by row-level security policies (pg_policy). Objects owned by `source`
+ * privileges (pg_default_acl); the roles named by row-level security policies (pg_policy); per-role settings
+ * (pg_db_role_setting, as a non-superuser only those any user may set). Objects owned by `source`
  * or `target` are left out of the ACL comparison: an owner's rights are not ACL entries, and ownership is not copied
  * (one owner per object).
  *
- * Five catalog reads, then one statement per object and kind of change. Run it in `admin.transaction(...)` (the
+ * Six catalog reads, then one statement per object and kind of change. Run it in `admin.transaction(...)` (the
  * strategy does), so that a failure leaves nothing half-synced. It pins `search_path` to `pg_catalog, pg_temp` for
  * that transaction (set_config with is_local), so that the names it reads and the names it runs resolve the same way,
  * also after a `SET ROLE`.
  */
 import type { Logger } from '../core/logger';
 import type { SqlRow, SqlSession } from '../database/types';
-import { ident, qualified } from './sql';
+import { ident, literal, qualified } from './sql';
 
 /** How many GRANT-like and REVOKE-like statements a sync ran. */
 export interface SyncResult {
@@ -632,6 +633,80 @@ function policyChanges(rows: readonly SqlRow[], target: string, logger: Logger):
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// Per-role settings (ALTER ROLE ... SET): an application that relies on the user's search_path breaks on the clone
+// without them.
+
+/** Settings whose value is a list: written back element by element (one quoted string would be one element). */
+const LIST_SETTINGS = new Set([
+  'search_path',
+  'temp_tablespaces',
+  'session_preload_libraries',
+  'local_preload_libraries',
+]);
+
+function settingSql(): string {
+  return `WITH pair AS (SELECT (SELECT oid FROM pg_roles WHERE rolname = $1) AS s,
+                            (SELECT oid FROM pg_roles WHERE rolname = $2) AS t)
+SELECT (s.setrole = pair.s) AS is_source, d.datname::text AS database,
+       split_part(c, '=', 1) AS name, substr(c, strpos(c, '=') + 1) AS value,
+       ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+         OR COALESCE((SELECT g.context = 'user' FROM pg_settings g WHERE g.name = lower(split_part(c, '=', 1))), false))
+         AS can_set
+  FROM pg_db_role_setting s CROSS JOIN pair LEFT JOIN pg_database d ON d.oid = s.setdatabase
+ CROSS JOIN LATERAL unnest(s.setconfig) c
+ WHERE s.setrole IN (pair.s, pair.t)`;
+}
+
+/** A stored list value (`"$user", public`, elements double-quoted when needed) as SQL literals. */
+function listLiterals(value: string): string {
+  const items: string[] = [];
+  let item = '';
+  let quoted = false;
+  for (let i = 0; i < value.length; i += 1) {
+    const ch = value[i] as string;
+    if (quoted) {
+      if (ch === '"' && value[i + 1] === '"') {
+        item += '"';
+        i += 1;
+      } else if (ch === '"') quoted = false;
+      else item += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      items.push(item.trim());
+      item = '';
+    } else item += ch;
+  }
+  items.push(value.trim() === '' ? '' : item.trim());
+  return items.map((one) => literal(one)).join(', ');
+}
+
+function settingChanges(rows: readonly SqlRow[], target: string, logger: Logger): Change[] {
+  const changes: Change[] = [];
+  for (const settingRows of groupBy(rows, (r) => JSON.stringify([r.database, String(r.name).toLowerCase()])).values()) {
+    const first = settingRows[0] as SqlRow;
+    const want = settingRows.find((r) => r.is_source === true);
+    const have = settingRows.find((r) => r.is_source !== true);
+    if (want?.value === have?.value) continue;
+    const name = String(first.name);
+    const where = first.database == null ? '' : ` IN DATABASE ${ident(String(first.database))}`;
+    if (settingRows.some((r) => r.can_set !== true)) {
+      logger.warn('cannot copy a role setting: only a superuser may set it', { setting: name, role: target });
+      continue;
+    }
+    const quotedName = name.split('.').map(ident).join('.');
+    const prefix = `ALTER ROLE ${ident(target)}${where}`;
+    if (want === undefined) {
+      changes.push({ kind: 'revoke', sql: `${prefix} RESET ${quotedName}` });
+    } else {
+      const value = String(want.value);
+      const sqlValue = LIST_SETTINGS.has(name.toLowerCase()) ? listLiterals(value) : literal(value);
+      changes.push({ kind: 'grant', sql: `${prefix} SET ${quotedName} = ${sqlValue}` });
+    }
+  }
+  return changes;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 
 /** The statements that would make `target`'s privileges identical to `source`'s (reads only). */
 export async function planPrivilegeSync(
@@ -647,7 +722,9 @@ export async function planPrivilegeSync(
   const objects = await admin.query(objectAclSql(ctx.version), params);
   const defaults = await admin.query(defaultAclSql(ctx.version), params);
   const policies = await admin.query(policySql(), params);
+  const settings = await admin.query(settingSql(), params);
   return [
+    ...settingChanges(settings, target, logger),
     ...policyChanges(policies, target, logger),
     ...membershipChanges(memberships, target, ctx, logger),
     ...objectChanges(objects, target, ctx, logger),

@@ -11,7 +11,7 @@ import type { Client } from 'pg';
  * entries whose grantee is the role on every catalog with an ACL (databases, tablespaces, schemas, relations, columns,
  * routines, types, languages, foreign data wrappers and servers, large objects), and default privileges (those granted
  * to the role by others, and the effective defaults FOR ROLE the role itself), and the row-level security policies
- * that name the role. Entries are collapsed over grantors
+ * that name the role, and its settings (ALTER ROLE ... SET). Entries are collapsed over grantors
  * (held / held with grant option). Objects owned by the role, or by `partner`, are left out: an owner's rights are not
  * entries, and ownership is not copied.
  *
@@ -64,6 +64,13 @@ export async function pgPrivileges(client: Client, role: string, partner?: strin
     [role],
   );
   for (const p of policies) lines.push(`policy ${p.name}`);
+
+  const { rows: settings } = await client.query(
+    `SELECT d.datname, c FROM pg_db_role_setting s JOIN pg_roles r ON r.oid = s.setrole
+       LEFT JOIN pg_database d ON d.oid = s.setdatabase, unnest(s.setconfig) c WHERE r.rolname = $1`,
+    [role],
+  );
+  for (const setting of settings) lines.push(`setting in ${setting.datname ?? '*'}: ${setting.c}`);
 
   const held = new Map<string, boolean>(); // "object | privilege" -> grant option
   const hold = (key: string, grantOption: boolean) => held.set(key, (held.get(key) ?? false) || grantOption);

@@ -108,6 +108,9 @@ async function createScenario(server: PostgresServer, x: Names, master?: string)
       `GRANT ${q(x.groupA)} TO ${q(x.source)} WITH ADMIN TRUE`,
       `GRANT ${q(x.groupB)} TO ${q(x.source)} WITH INHERIT FALSE`,
       `GRANT ${q(x.groupC)} TO ${q(x.owner)} WITH ADMIN TRUE`,
+      `ALTER ROLE ${q(x.source)} SET search_path = ${q(x.schema)}, public`,
+      `ALTER ROLE ${q(x.source)} IN DATABASE ${q(x.database)} SET statement_timeout = '5s'`,
+      `ALTER ROLE ${q(x.source)} SET application_name = ${lit(`it's  "x"`)}`,
     ]);
     if (master !== undefined) {
       // What an RDS master looks like: CREATEROLE (PostgreSQL 16+ rules: ADMIN on the roles it manages), a member of
@@ -211,6 +214,10 @@ function targetExtras(x: Names): string[] {
     `SET ROLE ${q(x.owner)}`,
     `GRANT ${q(x.groupC)} TO ${tgt}`,
     `CREATE POLICY "pol b" ON ${t} TO ${tgt}, ${q(x.groupC)} USING (false)`,
+    'RESET ROLE',
+    `ALTER ROLE ${tgt} SET work_mem = '8MB'`,
+    `ALTER ROLE ${tgt} IN DATABASE ${q(x.database)} SET statement_timeout = '1s'`,
+    `SET ROLE ${q(x.owner)}`,
     `GRANT USAGE ON SCHEMA ${s} TO ${q(x.groupA)}`,
     `GRANT TRIGGER ON ${t} TO ${q(x.groupA)} WITH GRANT OPTION`,
     `SET ROLE ${q(x.groupA)}`,
@@ -293,6 +300,8 @@ function sourceChanges(x: Names, lo: number): string[] {
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT USAGE ON TYPES TO ${q(x.groupA)} WITH GRANT OPTION`,
     `GRANT TEMPORARY ON DATABASE ${q(x.database)} TO ${src}`,
     `ALTER POLICY "pol 'a' ü" ON ${t} TO ${q(x.groupA)}`,
+    `ALTER ROLE ${src} RESET application_name`,
+    `ALTER ROLE ${src} SET search_path = "$user", ${q(x.schema)}`,
     `CREATE POLICY "pol c" ON ${t} TO PUBLIC, ${src} USING (true)`,
     // The source's future tables readable by the target -> the target's readable by the source.
     `ALTER DEFAULT PRIVILEGES FOR ROLE ${src} GRANT SELECT ON TABLES TO ${q(x.target)}`,
@@ -324,6 +333,7 @@ describe('POSTGRES_DIALECT.syncPrivileges', () => {
             `database ${x.database} | CONNECT`,
             `database ${x.database} | TEMPORARY WITH GRANT OPTION`,
             `large object ${lo} | SELECT`,
+            `setting in ${x.database}: statement_timeout=5s`,
             `own default in * on r to role:${x.groupA} | SELECT`,
           ]),
         );
@@ -346,7 +356,8 @@ describe('POSTGRES_DIALECT.syncPrivileges', () => {
         // The clone really works: it logs into the database (CONNECT was revoked from PUBLIC) and reads the table.
         const clone = await connect(server, x.target, password, x.database);
         try {
-          const rows = await clone.query(`SELECT count(*)::int4 AS n FROM ${q(x.schema)}.${q(x.table)}`);
+          // Unqualified: the source's search_path setting was copied.
+          const rows = await clone.query(`SELECT count(*)::int4 AS n FROM ${q(x.table)}`);
           expect(rows.rows[0].n).toBe(0);
         } finally {
           await clone.end();
