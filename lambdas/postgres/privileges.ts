@@ -650,6 +650,8 @@ function settingSql(): string {
 SELECT (s.setrole = pair.s) AS is_source, d.datname::text AS database,
        split_part(c, '=', 1) AS name, substr(c, strpos(c, '=') + 1) AS value,
        ((SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+         OR lower(split_part(c, '=', 1)) = 'role' -- user-settable, but hidden from pg_settings
+         OR lower(split_part(c, '=', 1)) = 'role' -- user-settable, but hidden from pg_settings
          OR COALESCE((SELECT g.context = 'user' FROM pg_settings g WHERE g.name = lower(split_part(c, '=', 1))), false))
          AS can_set
   FROM pg_db_role_setting s CROSS JOIN pair LEFT JOIN pg_database d ON d.oid = s.setdatabase

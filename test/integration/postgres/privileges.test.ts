@@ -110,7 +110,8 @@ async function createScenario(server: PostgresServer, x: Names, master?: string)
       `GRANT ${q(x.groupC)} TO ${q(x.owner)} WITH ADMIN TRUE`,
       `ALTER ROLE ${q(x.source)} SET search_path = ${q(x.schema)}, public`,
       `ALTER ROLE ${q(x.source)} IN DATABASE ${q(x.database)} SET statement_timeout = '5s'`,
-      `ALTER ROLE ${q(x.source)} SET application_name = ${lit(`it's  "x"`)}`,
+      `ALTER ROLE ${q(x.source)} SET application_name = ${lit(`it's \\ "x"`)}`,
+      `ALTER ROLE ${q(x.source)} IN DATABASE postgres SET role = ${lit(x.groupA)}`,
     ]);
     if (master !== undefined) {
       // What an RDS master looks like: CREATEROLE (PostgreSQL 16+ rules: ADMIN on the roles it manages), a member of
