@@ -18,6 +18,9 @@ const SAFE_KEYS = new Set([
   'secretName',
   'AccessKeyId',
   'accessKeyId',
+  // The credential type's name (random-secret, postgres, ...), not a credential.
+  'credentialType',
+  'CredentialType',
 ]);
 
 /** Values shorter than this are not masked by value (they would mask ordinary words); keys still catch them. */
