@@ -51,7 +51,12 @@ describe('applyConfigLocally', () => {
   it('skips a missing database or IAM key secret instead of inventing a first value that could never rotate', async () => {
     const applied = await apply();
     const skipped = applied.filter((a) => a.skipped !== undefined);
-    expect(skipped.map((a) => a.secretId)).toEqual(['ci/deployer-key', 'orders/db-app']);
+    expect(skipped.map((a) => a.secretId)).toEqual([
+      'ci/deployer-key',
+      'orders/db-app',
+      'inventory/db-app',
+      'analytics/db-reporting',
+    ]);
     expect(skipped[1].skipped).toMatch(/postgres secret needs a working credential as its first value/);
     const touched = [
       ...sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input.Name),
@@ -105,7 +110,7 @@ describe('applyConfigLocally', () => {
     const lines: string[] = [];
     await apply((line) => lines.push(line));
     const values = sm.commandCalls(CreateSecretCommand).map((c) => c.args[0].input.SecretString ?? '');
-    expect(lines).toHaveLength(6);
+    expect(lines).toHaveLength(8);
     for (const value of values) {
       const random = value.startsWith('{') ? String(Object.values(JSON.parse(value)).pop()) : value;
       for (const line of lines) expect(line).not.toContain(random);

@@ -1,6 +1,6 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { ConfigValidationError, formatIssue } from '../../lib/config/config-validation-error';
-import { synthesize, validateWithPlanned, WITH_PLANNED_TYPES } from './synth-helpers';
+import { synthesize, synthesizeExample, validateWithPlanned, WITH_PLANNED_TYPES } from './synth-helpers';
 
 const REPORTS = 'arn:aws:rds:us-east-1:123456789012:cluster:reports';
 const ORDERS = 'arn:aws:rds:us-east-1:123456789012:cluster:orders';
@@ -278,5 +278,30 @@ describe('database rotation functions in the template', () => {
     expect(commands[1]).toContain(`{"Key":"rotation:cluster-arn","Value":"${ORDERS}"}`);
     const direct = Annotations.fromStack(stack).findInfo('*', Match.stringLikeRegexp('--secret-id pg/app '));
     expect(String(direct[0].entry.data)).toContain('{"Key":"rotation:connection","Value":"direct"}');
+  });
+});
+
+describe('the example config', () => {
+  const shard = synthesizeExample().shards[0];
+
+  it('reaches its alternating-users MySQL secret over the Data API on the example cluster only', () => {
+    const mysql = roleStatements(shard, 'mysql');
+    expect(mysql.find((s) => s.Sid === 'DataApi')?.Resource).toBe(
+      'arn:aws:rds:us-east-1:123456789012:cluster:analytics-aurora-mysql',
+    );
+    expect(mysql.find((s) => s.Sid === 'ReadMasterSecrets')?.Resource).toBe(
+      'arn:aws:secretsmanager:us-east-1:123456789012:secret:analytics/db-admin-Mn0pQr',
+    );
+    expect(mysql.find((s) => s.Sid === 'DecryptMasterSecretsThroughSecretsManager')?.Resource).toBe(
+      'arn:aws:kms:us-east-1:123456789012:key/5678efgh-56ef-78gh-90ij-5678901234ef',
+    );
+    expect(attachedPolicies(shard, 'mysql').map((p) => p.statements.map((s) => s.Sid))).toEqual([
+      ['DataApiLoginProbes', 'FindLeftoverProbes'],
+    ]);
+  });
+
+  it('keeps the direct PostgreSQL function away from the Data API and master secrets', () => {
+    expect(roleStatements(shard, 'postgres').map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'RotateManagedSecrets']);
+    expect(attachedPolicies(shard, 'postgres')).toEqual([]);
   });
 });

@@ -29,7 +29,7 @@ describe('RotationStack with the example config', () => {
   });
 
   it('has one rotation function per credential type in use, on nodejs22.x with explicit memory and timeout', () => {
-    shard.resourceCountIs('AWS::Lambda::Function', 3);
+    shard.resourceCountIs('AWS::Lambda::Function', 4);
     shard.hasResourceProperties('AWS::Lambda::Function', {
       FunctionName: 'rotation-random-secret',
       Runtime: 'nodejs22.x',
@@ -46,6 +46,11 @@ describe('RotationStack with the example config', () => {
       FunctionName: 'rotation-postgres',
       Runtime: 'nodejs22.x',
       Timeout: 60,
+    });
+    shard.hasResourceProperties('AWS::Lambda::Function', {
+      FunctionName: 'rotation-mysql',
+      Runtime: 'nodejs22.x',
+      Timeout: 120,
     });
     shard.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
   });
@@ -68,7 +73,7 @@ describe('RotationStack with the example config', () => {
   });
 
   it('lets Secrets Manager invoke the functions only from this account', () => {
-    shard.resourceCountIs('AWS::Lambda::Permission', 3);
+    shard.resourceCountIs('AWS::Lambda::Permission', 4);
     shard.hasResourceProperties('AWS::Lambda::Permission', {
       Principal: 'secretsmanager.amazonaws.com',
       Action: 'lambda:InvokeFunction',
@@ -127,9 +132,9 @@ describe('RotationStack with the example config', () => {
       Statistic: 'Maximum',
       Threshold: 24000,
     });
-    // 3 alarms for each of the 3 functions + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor
+    // 3 alarms for each of the 4 functions + the failure-rule alarm in the shard; 3 monitor-function + 3 monitor
     // + 3 sweeper-function alarms in the main stack.
-    shard.resourceCountIs('AWS::CloudWatch::Alarm', 10);
+    shard.resourceCountIs('AWS::CloudWatch::Alarm', 13);
     main.resourceCountIs('AWS::CloudWatch::Alarm', 9);
   });
 
@@ -168,6 +173,15 @@ describe('RotationStack with the example config', () => {
                 },
               },
               'arn:aws:secretsmanager:us-east-1:123456789012:secret:orders/db-app-XyZ789',
+              {
+                prefix: {
+                  'Fn::Join': [
+                    '',
+                    Match.arrayWith([':secretsmanager:us-east-1:123456789012:secret:inventory/db-app-']),
+                  ],
+                },
+              },
+              'arn:aws:secretsmanager:us-east-1:123456789012:secret:analytics/db-reporting-Qw3rTy',
             ],
           },
         },
