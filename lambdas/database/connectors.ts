@@ -3,7 +3,7 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigurationError } from '../core/errors';
 import { createSecretsManagerClient } from '../core/handler';
 import type { RotationContext } from '../core/strategy';
-import { clusterArnFor, DataApiConnector } from './data-api';
+import { clusterArnFor, DataApiConnector, sweepProbeSecrets } from './data-api';
 import type { DatabaseSecret } from './db-secret';
 import { DirectConnector } from './direct';
 import type { DatabaseEngine } from './strategy';
@@ -25,8 +25,7 @@ const trustByCaFile = new Map<string, TlsTrust>();
  * `dbClusterIdentifier`, or by tag `rotation:cluster-arn` / env DB_CLUSTER_ARN).
  */
 export function connectorFor(ctx: RotationContext, secret: DatabaseSecret, engine: DatabaseEngine): Connector {
-  const mode = ctx.settings.oneOf<ConnectionMode>('connection', 'DB_CONNECTION', ['direct', 'data-api'], 'direct');
-  if (mode === 'direct') {
+  if (connectionMode(ctx) === 'direct') {
     const caFile = ctx.settings.string('ca-file', 'DB_CA_FILE');
     return new DirectConnector(
       engine.driver,
@@ -53,6 +52,28 @@ export function connectorFor(ctx: RotationContext, secret: DatabaseSecret, engin
     rdsData,
     secretsManager,
   });
+}
+
+export function connectionMode(ctx: RotationContext): ConnectionMode {
+  return ctx.settings.oneOf<ConnectionMode>('connection', 'DB_CONNECTION', ['direct', 'data-api'], 'direct');
+}
+
+/** Lambda's longest timeout: a probe secret older than this belongs to no running invocation. */
+export const PROBE_MAX_AGE_MS = 15 * 60_000;
+
+/**
+ * finishSecret over the Data API: deletes probe secrets that a crashed invocation left behind (a process killed
+ * between CreateSecret and DeleteSecret). One ListSecrets call; a failure is logged, never fatal: the rotation is done.
+ */
+export async function sweepLeftoverProbes(ctx: RotationContext): Promise<void> {
+  secretsManager ??= createSecretsManagerClient();
+  try {
+    await sweepProbeSecrets(secretsManager, PROBE_MAX_AGE_MS, { logger: ctx.logger });
+  } catch (error) {
+    ctx.logger.warn('could not list leftover probe secrets; the next rotation tries again', {
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+  }
 }
 
 /** The Aurora cluster ARN for the Data API: the setting, else built from the secret's `dbClusterIdentifier`. */

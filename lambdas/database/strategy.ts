@@ -2,7 +2,7 @@ import { ApplyFailedError, SecretFormatError, VerificationFailedError } from '..
 import type { PasswordOptions } from '../core/password';
 import { redactText } from '../core/redaction';
 import type { RotationContext, RotationStrategy } from '../core/strategy';
-import { connectorFor } from './connectors';
+import { connectionMode, connectorFor, sweepLeftoverProbes } from './connectors';
 import {
   type DatabaseSecret,
   type EngineSpec,
@@ -103,6 +103,15 @@ export class DatabaseRotationStrategy implements RotationStrategy {
       }
     });
     ctx.logger.info('the pending password logs in', { user: pending.username, mode: connector.mode });
+  }
+
+  /**
+   * finishSecret: nothing to revoke (single user: the old password stopped working at setSecret; alternating users:
+   * the previous user keeps its password until the next rotation, which is the point). Over the Data API, deletes
+   * probe secrets that a crashed invocation left behind.
+   */
+  async revokePrevious(ctx: RotationContext): Promise<void> {
+    if (connectionMode(ctx) === 'data-api') await sweepLeftoverProbes(ctx);
   }
 
   private async applySingleUser(
