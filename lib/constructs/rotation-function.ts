@@ -51,7 +51,7 @@ const ROTATION_ACTIONS = [
   'secretsmanager:PutSecretValue',
   'secretsmanager:UpdateSecretVersionStage',
 ];
-/** What one statement over the Data API needs, transactions included (a password change and its check are one). */
+/** The RDS Data API calls of a database rotation: its statements and the transactions around them. */
 export const DATA_API_ACTIONS = [
   'rds-data:BeginTransaction',
   'rds-data:CommitTransaction',
@@ -94,10 +94,10 @@ function unique(values: readonly (string | undefined)[]): string[] {
 /**
  * The rotation function of one credential type, with a least-privilege role: Secrets Manager actions only on
  * its secrets, KMS only through Secrets Manager and only for secrets with their own keys, the Data API only on
- * the named clusters (with its login-probe secrets only when a secret uses it), IAM key actions only on the named
- * users, network interfaces only in a VPC. Secrets
- * Manager may invoke it only from this account (`aws:SourceAccount`), which closes the confused-deputy hole
- * that CDK's own rotation constructs leave open.
+ * the named clusters (and its login-probe secrets only when a secret uses it), master secrets only for alternating
+ * users, IAM key actions only on the named users, network interfaces only in a VPC. Secrets Manager may invoke it
+ * only from this account (`aws:SourceAccount`), which closes the confused-deputy hole that CDK's own rotation
+ * constructs leave open.
  */
 export class RotationFunction extends Construct {
   readonly function: lambda.Function;
