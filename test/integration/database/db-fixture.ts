@@ -32,13 +32,29 @@ export interface DatabaseUnderTest {
   readonly dbname: string;
   /** Runs SQL as the server's superuser, with the driver's own placeholders ($1 / ?). */
   admin(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
-  /** 'ok' when `user` logs in with `password` (plaintext loopback) and runs SELECT 1; else the error code. */
+  /** 'ok' when `user` logs in with `password` and runs SELECT 1; else the error code. */
   tryLogin(user: string, password: string): Promise<string>;
 }
 
-export function postgresUnderTest(server: () => PostgresServer, dbname = 'postgres'): DatabaseUnderTest {
+/** `ca`: connect over TLS trusting it (for servers that refuse plaintext); otherwise plaintext on loopback. */
+export interface UnderTestOptions {
+  readonly ca?: () => string;
+}
+
+export function postgresUnderTest(
+  server: () => PostgresServer,
+  dbname = 'postgres',
+  options: UnderTestOptions = {},
+): DatabaseUnderTest {
   const connect = (user: string, password: string) =>
-    new Client({ host: server().host, port: server().port, user, password, database: dbname });
+    new Client({
+      host: server().host,
+      port: server().port,
+      user,
+      password,
+      database: dbname,
+      ssl: options.ca === undefined ? false : { ca: options.ca(), rejectUnauthorized: true },
+    });
   return {
     engine: 'postgres',
     get host() {
@@ -79,9 +95,20 @@ export function postgresUnderTest(server: () => PostgresServer, dbname = 'postgr
   };
 }
 
-export function mariaDbUnderTest(server: () => MariaDbServer, dbname = 'mysql'): DatabaseUnderTest {
+export function mariaDbUnderTest(
+  server: () => MariaDbServer,
+  dbname = 'mysql',
+  options: UnderTestOptions = {},
+): DatabaseUnderTest {
   const connect = (user: string, password: string) =>
-    createConnection({ host: server().host, port: server().port, user, password, database: dbname });
+    createConnection({
+      host: server().host,
+      port: server().port,
+      user,
+      password,
+      database: dbname,
+      ...(options.ca === undefined ? {} : { ssl: { ca: options.ca(), rejectUnauthorized: true } }),
+    });
   return {
     engine: 'mysql',
     get host() {
