@@ -1,11 +1,16 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import type { Emulator } from '../../../local/emulator';
 import { type ServerTls, selfSignedCert, sharedMariaDb, sharedPostgres } from '../../support';
 import { mysqlPrivileges } from '../../support/mysql-privileges';
 import { pgPrivilegePair } from '../../support/pg-privileges';
-import { startTestEmulator } from '../emulator/rotation/emulator-fixture';
+import { smClient, startTestEmulator } from '../emulator/rotation/emulator-fixture';
 import { awsCli, type CliResult, ROOT_CREDENTIALS } from '../iam-access-key/iam-fixture';
 import {
   clusterArn,
@@ -60,6 +65,7 @@ describe('database rotation through the AWS CLI: 8 combinations against real ser
   const logs: string[] = [];
   const passwords = new Set<string>();
   let emulator: Emulator;
+  let sm: SecretsManagerClient;
   let dir: string;
   let caFile: string;
 
@@ -75,6 +81,7 @@ describe('database rotation through the AWS CLI: 8 combinations against real ser
         `${clusterArn(MY_CLUSTER)}=mysql://127.0.0.1:${my.port}/itdb`,
       ],
     });
+    sm = smClient(emulator);
     for (const db of [pg, my]) {
       passwords.add(db.adminPassword);
       await cli('create-secret', '--name', `it/master-${db.engine}`, '--secret-string', masterValue(db));
@@ -98,7 +105,9 @@ describe('database rotation through the AWS CLI: 8 combinations against real ser
   }
 
   async function value(secretId: string, stage: string): Promise<Record<string, unknown>> {
-    const got = await cli('get-secret-value', '--secret-id', secretId, '--version-stage', stage);
+    // Reads through the SDK: the CLI drives what a person would run (create-secret, rotate-secret); each CLI call
+    // costs a Python start-up.
+    const got = await sm.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
     return JSON.parse(got.SecretString as string) as Record<string, unknown>;
   }
 
@@ -107,7 +116,7 @@ describe('database rotation through the AWS CLI: 8 combinations against real ser
     if (first) args.push('--rotation-lambda-arn', functionArn(type), '--rotation-rules', 'AutomaticallyAfterDays=30');
     await cli(...args);
     await emulator.rotations.idle();
-    const described = await cli('describe-secret', '--secret-id', secretId);
+    const described = await sm.send(new DescribeSecretCommand({ SecretId: secretId }));
     const stages = described.VersionIdsToStages as Record<string, string[]>;
     const current = Object.entries(stages).find(([, labels]) => labels.includes('AWSCURRENT'));
     const pending = Object.entries(stages).find(([, labels]) => labels.includes('AWSPENDING'));
@@ -169,7 +178,7 @@ describe('database rotation through the AWS CLI: 8 combinations against real ser
         dbname: db.dbname,
         ...(mode === 'data-api' ? { dbClusterIdentifier: type === 'postgres' ? PG_CLUSTER : MY_CLUSTER } : {}),
         ...(strategy === 'alternating'
-          ? { masterarn: (await cli('describe-secret', '--secret-id', `it/master-${db.engine}`)).ARN }
+          ? { masterarn: (await sm.send(new DescribeSecretCommand({ SecretId: `it/master-${db.engine}` }))).ARN }
           : {}),
       };
       const tags =
@@ -201,8 +210,8 @@ describe('database rotation through the AWS CLI: 8 combinations against real ser
         }
         seen.push(current);
       }
-      const events = (await cli('describe-secret', '--secret-id', name)) as { LastRotatedDate?: unknown };
-      expect(events.LastRotatedDate).toBeDefined();
+      const described = await sm.send(new DescribeSecretCommand({ SecretId: name }));
+      expect(described.LastRotatedDate).toBeDefined();
     },
     120_000,
   );
