@@ -100,8 +100,10 @@ export class FaultProxy {
       if (!client.destroyed) client.resetAndDestroy();
       if (!upstream.destroyed) upstream.destroy();
     };
-    // Writes stay in order even when one packet is held back: each waits for the previous one.
+    // Writes stay in order even when one packet is held back: each waits for the previous one. A client gone
+    // meanwhile ends the hold at once (its held packet is dropped), so the server sees the disconnect.
     let queue: Promise<void> = Promise.resolve();
+    const holds = new Set<() => void>();
     client.on('data', (chunk: Buffer) => {
       this.packets += 1;
       const packet = this.packets;
@@ -113,7 +115,19 @@ export class FaultProxy {
           cut();
           return;
         }
-        queue = queue.then(() => new Promise((resolve) => setTimeout(resolve, armed.ms)));
+        queue = queue.then(
+          () =>
+            new Promise<void>((resolve) => {
+              const release = () => {
+                clearTimeout(timer);
+                holds.delete(release);
+                resolve();
+              };
+              const timer = setTimeout(release, armed.ms);
+              holds.add(release);
+              if (client.destroyed) release();
+            }),
+        );
       }
       queue = queue.then(() => {
         if (!upstream.destroyed && !client.destroyed) upstream.write(chunk);
@@ -123,6 +137,7 @@ export class FaultProxy {
       if (!client.destroyed) client.write(chunk);
     });
     client.on('close', () => {
+      for (const release of [...holds]) release();
       void queue.then(() => upstream.end());
     });
     upstream.on('close', () => {

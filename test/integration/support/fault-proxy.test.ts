@@ -99,4 +99,22 @@ describe('FaultProxy', () => {
     expect(seen).toEqual([1, 2]);
     expect(proxy.counts()).toEqual({ connections: 1, packets: 2, fired: 1 });
   });
+
+  it('drops a held packet and ends the server side at once when the client goes away', async () => {
+    const serverSaw = new Promise<string[]>((resolve) => {
+      const got: string[] = [];
+      echo.server.once('connection', (socket) => {
+        socket.on('data', (chunk) => got.push(chunk.toString()));
+        socket.on('close', () => resolve(got));
+      });
+    });
+    proxy.arm({ kind: 'hold', nth: 1, ms: 60_000 });
+    const socket = createConnection({ host: '127.0.0.1', port: proxy.port });
+    socket.on('error', () => undefined);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write('held');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    expect(await serverSaw).toEqual([]);
+  });
 });
