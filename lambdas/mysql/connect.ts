@@ -39,7 +39,8 @@ const UNSAFE_SQL_MODES = new Set([
 ]);
 
 /**
- * The TCP socket mysql2 upgrades to TLS. For a host given as an IP address mysql2 sets no TLS servername, and Node
+ * The TCP socket mysql2 talks over (and upgrades to TLS). Ours, so that a failed login can destroy it. For a host
+ * given as an IP address mysql2 sets no TLS servername, and Node
  * then checks the certificate against the socket's `_host`, which it records only after a DNS lookup, so against
  * 'localhost': a certificate for localhost would pass for any IP. Recording the address makes Node check the IP
  * address against the certificate's IP SANs (test/integration/mysql/driver.test.ts proves both cases).
@@ -47,6 +48,7 @@ const UNSAFE_SQL_MODES = new Set([
 function tcpSocket(host: string, port: number): Socket {
   const socket = connectTcp(port, host);
   socket.setNoDelay(true);
+  socket.setKeepAlive(true);
   if (isIP(host) !== 0) Object.assign(socket, { _host: host });
   return socket;
 }
@@ -65,7 +67,7 @@ export function connectionOptions(target: DirectTarget, tls: TlsTrust | false): 
     database: target.dbname,
     connectTimeout: CONNECT_TIMEOUT_MS,
     ssl: tls === false ? undefined : { ca: tls.ca, rejectUnauthorized: true, verifyIdentity: true },
-    ...(tls === false ? {} : { stream: () => tcpSocket(target.host, target.port) }),
+    stream: () => tcpSocket(target.host, target.port),
     multipleStatements: false,
     charset: 'UTF8MB4_UNICODE_CI',
     // Plain scalars, the same as the Data API returns: no Date objects, big numbers as strings.
@@ -136,9 +138,19 @@ class MysqlSession implements SqlSession {
 export const MYSQL_DRIVER: DirectDriver = {
   async connect(target: DirectTarget, tls: TlsTrust | false): Promise<LoginResult> {
     let connection: Connection;
+    let socket: Socket | undefined;
+    const options = connectionOptions(target, tls);
     try {
-      connection = await createConnection(connectionOptions(target, tls));
+      connection = await createConnection({
+        ...options,
+        stream: () => {
+          socket = tcpSocket(target.host, target.port);
+          return socket;
+        },
+      });
     } catch (error) {
+      // mysql2 may leave the socket of a refused TLS handshake open: it would keep the function (or a test) alive.
+      socket?.destroy();
       const errno = (error as { errno?: number }).errno;
       return { reason: describeMysqlError(error), authFailure: errno !== undefined && AUTH_FAILURES.has(errno) };
     }

@@ -85,7 +85,6 @@ describe('connectionOptions', () => {
   it('uses no TLS at all when the secret says ssl false', () => {
     const options = connectionOptions(target, false);
     expect(options.ssl).toBeUndefined();
-    expect(options.stream).toBeUndefined();
   });
 });
 
