@@ -212,6 +212,22 @@ const MYSQL_PASSWORD_COLUMNS = new Set(['password', 'authentication_string', 'pa
 const MYSQL_PASSWORD_KEYS = new Set(['authentication_string', 'password_last_changed', 'auth_or']);
 
 /**
+ * Values mysql.global_priv's JSON means when a key is absent: ALTER USER ... REQUIRE NONE WITH MAX_... 0 writes them
+ * out, which changes the text but not the account (mysql.user, the view over it, reads the same).
+ */
+const GLOBAL_PRIV_DEFAULTS: Readonly<Record<string, unknown>> = {
+  ssl_type: 0,
+  ssl_cipher: '',
+  x509_issuer: '',
+  x509_subject: '',
+  max_questions: 0,
+  max_updates: 0,
+  max_connections: 0,
+  max_user_connections: 0,
+  max_statement_time: 0,
+};
+
+/**
  * A MariaDB or MySQL server: every account in mysql.user with all its columns, password hash included
  * (authentication_string), and on MariaDB 10.4+ the mysql.global_priv JSON behind it; every row of mysql.db,
  * tables_priv, columns_priv, procs_priv, proxies_priv and roles_mapping; and the schemas, tables, columns and routines.
@@ -220,16 +236,26 @@ const MYSQL_PASSWORD_KEYS = new Set(['authentication_string', 'password_last_cha
  */
 export async function mysqlSnapshot(connection: Connection, options: SnapshotOptions = {}): Promise<string[]> {
   const lines: string[] = [];
-  const flags = (column: string): { sql: string; params: string[] } => {
-    const list = (names: readonly string[] | undefined) =>
-      names === undefined || names.length === 0 ? 'FALSE' : `\`${column}\` IN (${names.map(() => '?').join(', ')})`;
-    return {
-      sql: `(${list(options.ignoreUsers)}) AS snapshot_ignored, (${list(options.passwordChanges)}) AS snapshot_password`,
-      params: [...(options.ignoreUsers ?? []), ...(options.passwordChanges ?? [])],
+  /**
+   * Whether a row's user is one of `names`, by the server's comparison. mysql.procs_priv also by the name's UTF-8 bytes
+   * read as latin1: MariaDB 10.11 stores procs_priv.User double-encoded (a GRANT EXECUTE to 'é' writes 'Ã©', while
+   * SHOW GRANTS shows 'é'), and DROP USER leaves such rows behind.
+   */
+  const flags = (table: string, column: string): { sql: string; params: string[] } => {
+    const params: string[] = [];
+    const list = (names: readonly string[] | undefined): string => {
+      if (names === undefined || names.length === 0) return 'FALSE';
+      params.push(...names);
+      const plainMatch = `\`${column}\` IN (${names.map(() => '?').join(', ')})`;
+      if (table !== 'procs_priv') return plainMatch;
+      params.push(...names);
+      return `${plainMatch} OR \`${column}\` IN (${names.map(() => 'CONVERT(CAST(? AS BINARY) USING latin1)').join(', ')})`;
     };
+    const sql = `(${list(options.ignoreUsers)}) AS snapshot_ignored, (${list(options.passwordChanges)}) AS snapshot_password`;
+    return { sql, params };
   };
   const rowsOf = async (table: string, userColumn: string) => {
-    const { sql, params } = flags(userColumn);
+    const { sql, params } = flags(table, userColumn);
     const [rows] = await connection.query(`SELECT t.*, ${sql} FROM mysql.\`${table}\` t`, params);
     return (rows as Array<Record<string, unknown>>).filter((row) => Number(row.snapshot_ignored) !== 1);
   };
@@ -237,10 +263,19 @@ export async function mysqlSnapshot(connection: Connection, options: SnapshotOpt
     const out: Record<string, string> = {};
     for (const [column, raw] of Object.entries(row).sort(([a], [b]) => a.localeCompare(b))) {
       if (column.startsWith('snapshot_') || drop(column)) continue;
-      out[column] = Buffer.isBuffer(raw) ? `0x${raw.toString('hex')}` : raw === null ? 'NULL' : String(raw);
+      if (Buffer.isBuffer(raw)) out[column] = `0x${raw.toString('hex')}`;
+      else if (raw instanceof Date) out[column] = Number.isNaN(raw.getTime()) ? 'invalid date' : raw.toISOString();
+      else out[column] = raw === null ? 'NULL' : String(raw);
     }
     return out;
   };
+
+  const [tableRows] = await connection.query(
+    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES
+      WHERE TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema')`,
+  );
+  const tables = tableRows as Array<Record<string, unknown>>;
+  const mysqlTables = new Set(tables.filter((t) => t.db === 'mysql').map((t) => String(t.name)));
 
   for (const row of await rowsOf('user', 'User')) {
     const rotated = Number(row.snapshot_password) === 1;
@@ -251,15 +286,17 @@ export async function mysqlSnapshot(connection: Connection, options: SnapshotOpt
       ),
     );
   }
-  if (await mysqlTableExists(connection, 'global_priv')) {
+  if (mysqlTables.has('global_priv')) {
     for (const row of await rowsOf('global_priv', 'User')) {
-      const priv = JSON.parse(String(row.Priv)) as Record<string, unknown>;
+      // mysql2 parses a JSON column; a server that reports it as text gives a string.
+      const priv = { ...(typeof row.Priv === 'string' ? JSON.parse(row.Priv) : row.Priv) } as Record<string, unknown>;
       if (Number(row.snapshot_password) === 1) for (const key of MYSQL_PASSWORD_KEYS) delete priv[key];
+      for (const [key, value] of Object.entries(GLOBAL_PRIV_DEFAULTS)) if (priv[key] === value) delete priv[key];
       lines.push(line('global_priv', String(row.Host), String(row.User), priv));
     }
   }
   for (const [table, userColumn] of MYSQL_GRANT_TABLES) {
-    if (!(await mysqlTableExists(connection, table))) continue;
+    if (!mysqlTables.has(table)) continue;
     for (const row of await rowsOf(table, userColumn))
       lines.push(
         line(
@@ -273,29 +310,21 @@ export async function mysqlSnapshot(connection: Connection, options: SnapshotOpt
     'SELECT SCHEMA_NAME AS name, DEFAULT_CHARACTER_SET_NAME AS charset FROM information_schema.SCHEMATA',
   );
   for (const s of schemas as Array<Record<string, unknown>>) lines.push(line('schema', s.name, s.charset));
-  const [tables] = await connection.query(
-    `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES
-      WHERE TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema')`,
-  );
-  for (const t of tables as Array<Record<string, unknown>>) lines.push(line('table', t.db, t.name, t.type));
+  for (const t of tables) lines.push(line('table', t.db, t.name, t.type));
   const [columns] = await connection.query(
     `SELECT TABLE_SCHEMA AS db, TABLE_NAME AS tbl, COLUMN_NAME AS name, COLUMN_TYPE AS type
        FROM information_schema.COLUMNS WHERE TABLE_SCHEMA NOT IN ('information_schema', 'performance_schema', 'mysql', 'sys')`,
   );
   for (const c of columns as Array<Record<string, unknown>>) lines.push(line('column', c.db, c.tbl, c.name, c.type));
-  const [routines] = await connection.query(
-    `SELECT ROUTINE_SCHEMA AS db, ROUTINE_NAME AS name, ROUTINE_TYPE AS type, DEFINER AS definer
-       FROM information_schema.ROUTINES`,
-  );
-  for (const r of routines as Array<Record<string, unknown>>)
-    lines.push(line('routine', r.db, r.name, r.type, r.definer));
+  // mysql.proc (MariaDB) rather than information_schema.ROUTINES: fewer server-side temporary tables.
+  const [routines] = mysqlTables.has('proc')
+    ? await connection.query('SELECT db, name, CAST(type AS CHAR) AS type, definer FROM mysql.proc')
+    : await connection.query(
+        `SELECT ROUTINE_SCHEMA AS db, ROUTINE_NAME AS name, ROUTINE_TYPE AS type, DEFINER AS definer
+           FROM information_schema.ROUTINES`,
+      );
+  for (const r of routines as Array<Record<string, unknown>>) {
+    lines.push(line('routine', String(r.db), String(r.name), r.type, String(r.definer)));
+  }
   return lines.sort();
-}
-
-async function mysqlTableExists(connection: Connection, table: string): Promise<boolean> {
-  const [rows] = await connection.query(
-    "SELECT 1 AS found FROM information_schema.tables WHERE table_schema = 'mysql' AND table_name = ?",
-    [table],
-  );
-  return (rows as unknown[]).length > 0;
 }

@@ -33,8 +33,9 @@ const SCHEMA = `prop "s" \\ 'q'`;
 const GROUP = `prop grp "g"`;
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 30);
 /**
- * fast-check settings: a seed from PROPERTY_SEED; shrinking a failure (each step a database round trip) stops after
- * SHRINK_LIMIT_MS and reports the smallest counterexample so far, well inside the test's timeout.
+ * fast-check settings: a seed from PROPERTY_SEED; a run (shrinking included: each step is a database round trip) stops
+ * after 90 s and reports the smallest counterexample found so far, inside the test's timeout, so that no sample of one
+ * property still runs while the next test takes its snapshots.
  */
 const FC_PARAMS = {
   ...(process.env.PROPERTY_SEED === undefined ? {} : { seed: Number(process.env.PROPERTY_SEED) }),
