@@ -30,6 +30,7 @@ function cleanUpOnSignals(): void {
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
+    ['SIGHUP', 129],
   ] as const) {
     process.once(signal, () => {
       console.error(`interrupted (${signal}): stopping the benchmark's PostgreSQL`);

@@ -4,7 +4,11 @@
  */
 
 /** Exit code of a process ended by a signal, as shells report it (128 + the signal number). */
-const SIGNAL_EXIT_CODES: Readonly<Record<'SIGINT' | 'SIGTERM', number>> = { SIGINT: 130, SIGTERM: 143 };
+const SIGNAL_EXIT_CODES: Readonly<Record<'SIGHUP' | 'SIGINT' | 'SIGTERM', number>> = {
+  SIGHUP: 129,
+  SIGINT: 130,
+  SIGTERM: 143,
+};
 
 /** Tasks run last-added first, once, on the normal path or on SIGINT / SIGTERM. */
 export class CleanupStack {
@@ -37,11 +41,12 @@ export class CleanupStack {
   }
 
   /**
-   * On SIGINT or SIGTERM: run the tasks, then exit with 130 / 143. A second signal exits at once (the server
-   * processes are then killed, and the data directories deleted, by the fixtures' exit hooks).
+   * On SIGINT, SIGTERM or SIGHUP (a closed terminal): run the tasks, then exit with 128 + the signal number. A
+   * second signal exits at once (the server processes are then killed, and the data directories deleted, by the
+   * exit hooks of the server fixtures).
    */
   runOnSignals(): void {
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
       process.on(signal, () => {
         if (this.signal !== undefined) process.exit(SIGNAL_EXIT_CODES[signal]);
         this.signal = signal;
