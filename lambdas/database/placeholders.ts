@@ -172,7 +172,8 @@ function postgresDollar(sql: string, at: number, out: PositionalPlaceholder[]): 
 }
 
 /**
- * Rewrites `sql` for the Data API: each positional placeholder becomes `:p<n>`. Throws PlaceholderError when the
+ * Rewrites `sql` for the Data API: each positional placeholder becomes `:p<n>`; SQL without parameters is passed as it
+ * is. Throws PlaceholderError when the
  * placeholders do not match `parameterCount` (a missing or an unused parameter), or when the SQL already holds a
  * `:name` token (the Data API would bind it as a parameter).
  *
@@ -181,6 +182,9 @@ function postgresDollar(sql: string, at: number, out: PositionalPlaceholder[]): 
  * toNamedParameters("SELECT ? AS a, '?' AS b", 'mysql', 1)    // "SELECT :p1 AS a, '?' AS b"
  */
 export function toNamedParameters(sql: string, dialect: PlaceholderDialect, parameterCount: number): string {
+  // Without parameters there is nothing to rewrite, and the scanner's idea of a literal (backslash escapes on) must
+  // not decide whether a statement the dialect quoted for the session's own sql_mode may run.
+  if (parameterCount === 0) return sql;
   const { placeholders, colonNames } = scanPlaceholders(sql, dialect);
   if (colonNames.length > 0) {
     throw new PlaceholderError(

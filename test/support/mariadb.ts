@@ -89,6 +89,8 @@ function serverFlags(root: string, owner: OsUser | undefined): string[] {
     '--innodb-log-file-size=8M',
     '--innodb-flush-log-at-trx-commit=0',
     '--skip-log-bin',
+    // Each server its own temporary directory: servers starting at once in a shared /tmp collide in install-db.
+    `--tmpdir=${root}`,
   ];
 }
 

@@ -56,7 +56,13 @@ describe('toNamedParameters', () => {
 
     it('refuses a placeholder with no parameter', () => {
       expect(() => toNamedParameters('SELECT $1, $2', 'postgres', 1)).toThrow(/uses \$2 but 1 parameter/);
-      expect(() => toNamedParameters('SELECT $0', 'postgres', 0)).toThrow(/uses \$0/);
+      expect(() => toNamedParameters('SELECT $0', 'postgres', 1)).toThrow(/uses \$0/);
+    });
+
+    it('passes SQL without parameters as it is (the dialect quoted it for the session)', () => {
+      // With NO_BACKSLASH_ESCAPES this literal is 'a\' followed by ? : a scanner assuming backslash escapes misreads it.
+      const sql = "SET PASSWORD = PASSWORD('a\\' '?x')";
+      expect(toNamedParameters(sql, 'mysql', 0)).toBe(sql);
     });
 
     it('refuses a :name outside quotes, which the Data API would bind', () => {
