@@ -314,6 +314,15 @@ async function privileges(user: string): Promise<string[]> {
   return lines.sort();
 }
 
+describe('the password settings these properties rely on', () => {
+  it('generates from every punctuation character when the tag rotation:exclude-characters is empty', async () => {
+    const versions = new Versions(secretValue('app', 'Initial-pw-1'), { kind: 'generated', length: 4096, space: true });
+    const value = JSON.parse(await strategy.createCredential(versions.context('createSecret')));
+    const missing = [...`${PUNCTUATION} `].filter((char) => !String(value.password).includes(char));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('DatabaseRotationStrategy (MariaDB) with adversarial user names and passwords (property)', () => {
   it(
     'single user: the new password logs in, the old one is refused, nothing else changes, no password is logged',

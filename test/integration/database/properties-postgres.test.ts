@@ -288,6 +288,15 @@ async function checked<T>(passwords: () => readonly string[], work: () => Promis
   }
 }
 
+describe('the password settings these properties rely on', () => {
+  it('generates from every punctuation character when the tag rotation:exclude-characters is empty', async () => {
+    const versions = new Versions(secretValue('app', 'Initial-pw-1'), { kind: 'generated', length: 4096, space: true });
+    const value = JSON.parse(await strategy.createCredential(versions.context('createSecret')));
+    const missing = [...`${PUNCTUATION} `].filter((char) => !String(value.password).includes(char));
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('DatabaseRotationStrategy (PostgreSQL) with adversarial user names and passwords (property)', () => {
   it(
     'single user: the new password logs in, the old one is refused, nothing else changes, no password is logged',
