@@ -10,10 +10,10 @@ import { appendFile, chown, mkdtemp, readFile, rm, writeFile } from 'node:fs/pro
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
-import { freePort } from '../../test/support/free-port';
-import { isRoot, type OsUser, serverAccount } from '../../test/support/os-user';
-import { startOnFreePort, startServerProcess } from '../../test/support/server-process';
-import { type ServerTls, writeTlsFiles } from '../../test/support/tls-files';
+import { freePort } from './free-port';
+import { isRoot, type OsUser, serverAccount } from './os-user';
+import { startOnFreePort, startServerProcess } from './server-process';
+import { type ServerTls, writeTlsFiles } from './tls-files';
 
 const run = promisify(execFile);
 
