@@ -33,8 +33,8 @@ export type UserStrategy = 'single-user' | 'alternating-users';
  *
  * Single user (no `masterarn`): the user changes its own password.
  * - createSecret: a new password; every other field kept.
- * - setSecret: nothing to do if the pending password already logs in. Otherwise log in with AWSCURRENT, else
- *   AWSPREVIOUS (a rotation whose finishSecret never ran) and change the password.
+ * - setSecret: log in with AWSCURRENT and change the password. If AWSCURRENT is refused: nothing to do when the pending
+ *   password logs in (a retried step), else log in with AWSPREVIOUS (a rotation whose finishSecret never ran).
  * - testSecret: log in with AWSPENDING and run `SELECT 1`.
  *
  * Alternating users (`masterarn` set): two users, `<name>` and `<name>_clone`; each rotation gives the one that is not
@@ -125,13 +125,13 @@ export class DatabaseRotationStrategy implements RotationStrategy {
     if (previous !== undefined) {
       sameTarget(ctx, pending, previous, 'AWSPREVIOUS', true);
     }
-    // A direct login costs nothing, so try the pending password first (a retried setSecret). Over the Data API a
-    // pending login needs a probe secret, so the current password goes first there.
-    const attempts: LoginAs[] = [];
-    const asCurrent: LoginAs = { secret: current, secretArn: ctx.secretArn, stage: 'AWSCURRENT' };
-    const asPending: LoginAs = { secret: pending, secretArn: ctx.secretArn, stage: 'AWSPENDING' };
-    if (connector.mode === 'direct') attempts.push(asPending, asCurrent);
-    else attempts.push(asCurrent, asPending);
+    // AWSCURRENT first: in a normal rotation it is the login that works, and every refused login costs a password
+    // hash on both sides (and a probe secret over the Data API). A retried setSecret finds AWSCURRENT refused and
+    // AWSPENDING accepted: then there is nothing to set.
+    const attempts: LoginAs[] = [
+      { secret: current, secretArn: ctx.secretArn, stage: 'AWSCURRENT' },
+      { secret: pending, secretArn: ctx.secretArn, stage: 'AWSPENDING' },
+    ];
     // As AWS's functions do: the previous password, with the current TLS choice.
     if (previous !== undefined) {
       attempts.push({ secret: { ...previous, ssl: current.ssl }, secretArn: ctx.secretArn, stage: 'AWSPREVIOUS' });

@@ -150,11 +150,11 @@ describe('DatabaseRotationStrategy, single user', () => {
     expect(strategy.passwordDefaults).toEqual({ excludeCharacters: ':/@' });
   });
 
-  it('direct: tries AWSPENDING first, then AWSCURRENT, and sets the password as the current user', async () => {
+  it('direct: logs in with AWSCURRENT first (no refused login in a normal rotation) and sets the password', async () => {
     const { db, attempts, strategy, ctx } = harness({ current, pending });
     db.passwords.set('app', 'Cur-pw-1');
     await strategy.applyCredential(ctx);
-    expect(attempts).toEqual(['AWSPENDING app', 'AWSCURRENT app']);
+    expect(attempts).toEqual(['AWSCURRENT app']);
     expect(db.passwords.get('app')).toBe('New-pw-2');
     expect(db.log).toContain('app: close');
   });
@@ -167,11 +167,11 @@ describe('DatabaseRotationStrategy, single user', () => {
     expect(db.passwords.get('app')).toBe('New-pw-2');
   });
 
-  it('does nothing when the pending password already logs in', async () => {
+  it('does nothing when AWSCURRENT is refused and the pending password already logs in (a retried step)', async () => {
     const { db, attempts, strategy, ctx } = harness({ current, pending });
     db.passwords.set('app', 'New-pw-2');
     await strategy.applyCredential(ctx);
-    expect(attempts).toEqual(['AWSPENDING app']);
+    expect(attempts).toEqual(['AWSCURRENT app', 'AWSPENDING app']);
     expect(db.log).not.toContainEqual(expect.stringContaining('set own password'));
   });
 
@@ -180,7 +180,7 @@ describe('DatabaseRotationStrategy, single user', () => {
     const ok = harness({ current, pending, previous });
     ok.db.passwords.set('app', 'Old-pw-0');
     await ok.strategy.applyCredential(ok.ctx);
-    expect(ok.attempts).toEqual(['AWSPENDING app', 'AWSCURRENT app', 'AWSPREVIOUS app']);
+    expect(ok.attempts).toEqual(['AWSCURRENT app', 'AWSPENDING app', 'AWSPREVIOUS app']);
     expect(ok.db.passwords.get('app')).toBe('New-pw-2');
 
     const lost = harness({ current, pending, previous });
@@ -188,7 +188,7 @@ describe('DatabaseRotationStrategy, single user', () => {
     const error = await lost.strategy.applyCredential(lost.ctx).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApplyFailedError);
     expect((error as Error).message).toMatch(/cannot log into PostgreSQL at db.example.com:5432 as app/);
-    expect((error as Error).message).toMatch(/AWSPENDING: .*AWSCURRENT: .*AWSPREVIOUS: /);
+    expect((error as Error).message).toMatch(/AWSCURRENT: .*AWSPENDING: .*AWSPREVIOUS: /);
     for (const pw of ['Cur-pw-1', 'New-pw-2', 'Old-pw-0']) expect((error as Error).message).not.toContain(pw);
   });
 
