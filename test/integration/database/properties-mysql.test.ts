@@ -115,7 +115,7 @@ const username = fc
     const target = size === 'limit' ? MAX_CHARS : MAX_CHARS - SUFFIX.length;
     return chars.slice(0, target).join('') + 'x'.repeat(Math.max(0, target - chars.length));
   })
-  // Only spaces would be the anonymous account '' (the column drops trailing spaces): not a user to rotate.
+  // Only spaces would be the anonymous account '': MariaDB's user columns drop trailing spaces ('ab ' is 'ab').
   .filter((user) => user.trimEnd().length > 0 && !user.endsWith(SUFFIX) && user !== 'root' && user !== 'mariadb.sys');
 
 const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -202,11 +202,16 @@ class Versions {
     };
   }
 
-  /** createSecret -> setSecret -> testSecret, then finishSecret's label move. Returns the new value. */
-  async rotate(): Promise<Record<string, unknown>> {
+  /**
+   * createSecret -> setSecret -> testSecret, then finishSecret's label move. Returns the new value. `retried`: Secrets
+   * Manager runs setSecret and testSecret a second time (a timeout, a throttled call), which must change nothing more.
+   */
+  async rotate(retried = false): Promise<Record<string, unknown>> {
     this.pending = await strategy.createCredential(this.context('createSecret'));
-    await strategy.applyCredential(this.context('setSecret'));
-    await strategy.verifyCredential(this.context('testSecret'));
+    for (let run = retried ? 2 : 1; run > 0; run -= 1) {
+      await strategy.applyCredential(this.context('setSecret'));
+      await strategy.verifyCredential(this.context('testSecret'));
+    }
     await strategy.revokePrevious(this.context('finishSecret'));
     this.previous = this.current;
     this.current = this.pending;
@@ -274,13 +279,26 @@ function expectNoPassword(texts: readonly string[], passwords: readonly string[]
   }
 }
 
+/**
+ * Drops the users, and the grant-table rows MariaDB 10.11's DROP USER leaves behind: a roles_mapping row of a name
+ * with trailing spaces (stored without them), a procs_priv row of a non-ASCII name (stored double-encoded, see
+ * db-snapshot.ts). Left there, the next sample's GRANT of the role to a similar name fails with a duplicate key.
+ */
 async function dropUsers(...users: string[]): Promise<void> {
+  let orphans = 0;
   for (const user of users) {
     const [rows] = await admin.query("SELECT Host AS host FROM mysql.user WHERE User = ? AND is_role = 'N'", [user]);
     for (const { host } of rows as Array<{ host: string }>) {
       await admin.query('DROP USER ?@?', [user, host]);
     }
+    const [mapping] = await admin.query('DELETE FROM mysql.roles_mapping WHERE User = ?', [user]);
+    const [procs] = await admin.query(
+      'DELETE FROM mysql.procs_priv WHERE User IN (?, CONVERT(CAST(? AS BINARY) USING latin1))',
+      [user, user],
+    );
+    orphans += (mapping as { affectedRows: number }).affectedRows + (procs as { affectedRows: number }).affectedRows;
   }
+  if (orphans > 0) await admin.query('FLUSH PRIVILEGES');
 }
 
 /** Runs `work`; a thrown error fails the sample, after its message is checked for passwords. */
@@ -328,14 +346,14 @@ describe('DatabaseRotationStrategy (MariaDB) with adversarial user names and pas
     'single user: the new password logs in, the old one is refused, nothing else changes, no password is logged',
     async () => {
       await fc.assert(
-        fc.asyncProperty(username, anyPassword, newPassword, async (user, initial, password) => {
+        fc.asyncProperty(username, anyPassword, newPassword, fc.boolean(), async (user, initial, password, retried) => {
           await admin.query('CREATE USER ?@? IDENTIFIED BY ? WITH MAX_USER_CONNECTIONS 11', [user, '%', initial]);
           const versions = new Versions(secretValue(user, initial, { note: 'kept' }), password);
           const secrets = () => [initial, server().rootPassword, ...versions.generated];
           const logStart = logLines.length;
           try {
             const before = await mysqlSnapshot(admin, { passwordChanges: [user] });
-            const next = await checked(secrets, () => versions.rotate());
+            const next = await checked(secrets, () => versions.rotate(retried));
             const { password: newOne, ...rest } = next;
             const { password: _old, ...restBefore } = JSON.parse(secretValue(user, initial, { note: 'kept' }));
             expect(rest).toEqual(restBefore);
@@ -346,6 +364,7 @@ describe('DatabaseRotationStrategy (MariaDB) with adversarial user names and pas
             expect(await tryLogin(user, initial)).toBe('refused');
             const after = await mysqlSnapshot(admin, { passwordChanges: [user] });
             expect(snapshotDiff(before, after)).toEqual({ added: [], removed: [] });
+            expect(logLines.length).toBeGreaterThan(logStart);
             expectNoPassword(logLines.slice(logStart), secrets());
           } finally {
             await dropUsers(user);
@@ -362,41 +381,49 @@ describe('DatabaseRotationStrategy (MariaDB) with adversarial user names and pas
       'changes; a second rotation sets the first user again',
     async () => {
       await fc.assert(
-        fc.asyncProperty(username, anyPassword, newPassword, fc.boolean(), async (user, initial, password, admin_) => {
-          const clone = expectedClone(user);
-          const versions = new Versions(secretValue(user, initial, { masterarn: MASTER_ARN }), password);
-          const secrets = () => [initial, server().rootPassword, ...versions.generated];
-          const logStart = logLines.length;
-          try {
-            await createWithPrivileges(user, initial, admin_);
-            const sourcePrivileges = await privileges(user);
-            const before = await mysqlSnapshot(admin, { ignoreUsers: [clone] });
+        fc.asyncProperty(
+          username,
+          anyPassword,
+          newPassword,
+          fc.boolean(),
+          fc.boolean(),
+          async (user, initial, password, withGlobal, retried) => {
+            const clone = expectedClone(user);
+            const versions = new Versions(secretValue(user, initial, { masterarn: MASTER_ARN }), password);
+            const secrets = () => [initial, server().rootPassword, ...versions.generated];
+            const logStart = logLines.length;
+            try {
+              await createWithPrivileges(user, initial, withGlobal);
+              const sourcePrivileges = await privileges(user);
+              const before = await mysqlSnapshot(admin, { ignoreUsers: [clone] });
 
-            const first = await checked(secrets, () => versions.rotate());
-            expect(first.username).toBe(clone);
-            expect([...clone].length).toBeLessThanOrEqual(MAX_CHARS);
-            expect(await tryLogin(clone, String(first.password))).toBe('ok');
-            expect(await tryLogin(user, initial)).toBe('ok');
-            expect(await privileges(clone)).toEqual(sourcePrivileges);
-            expect(await privileges(user)).toEqual(sourcePrivileges);
-            const afterFirst = await mysqlSnapshot(admin, { ignoreUsers: [clone] });
-            expect(snapshotDiff(before, afterFirst)).toEqual({ added: [], removed: [] });
+              const first = await checked(secrets, () => versions.rotate(retried));
+              expect(first.username).toBe(clone);
+              expect([...clone].length).toBeLessThanOrEqual(MAX_CHARS);
+              expect(await tryLogin(clone, String(first.password))).toBe('ok');
+              expect(await tryLogin(user, initial)).toBe('ok');
+              expect(await privileges(clone)).toEqual(sourcePrivileges);
+              expect(await privileges(user)).toEqual(sourcePrivileges);
+              const afterFirst = await mysqlSnapshot(admin, { ignoreUsers: [clone] });
+              expect(snapshotDiff(before, afterFirst)).toEqual({ added: [], removed: [] });
 
-            // Back to the first user (a cut clone name does not map back by stripping `_clone`: AWSPREVIOUS says).
-            const beforeSecond = await mysqlSnapshot(admin, { passwordChanges: [user] });
-            const second = await checked(secrets, () => versions.rotate());
-            expect(second.username).toBe(user);
-            expect(await tryLogin(user, String(second.password))).toBe('ok');
-            expect(await tryLogin(user, initial)).toBe('refused');
-            expect(await tryLogin(clone, String(first.password))).toBe('ok');
-            expect(await privileges(user)).toEqual(sourcePrivileges);
-            const afterSecond = await mysqlSnapshot(admin, { passwordChanges: [user] });
-            expect(snapshotDiff(beforeSecond, afterSecond)).toEqual({ added: [], removed: [] });
-            expectNoPassword(logLines.slice(logStart), secrets());
-          } finally {
-            await dropUsers(clone, user);
-          }
-        }),
+              // Back to the first user (a cut clone name does not map back by stripping `_clone`: AWSPREVIOUS says).
+              const beforeSecond = await mysqlSnapshot(admin, { passwordChanges: [user] });
+              const second = await checked(secrets, () => versions.rotate(!retried));
+              expect(second.username).toBe(user);
+              expect(await tryLogin(user, String(second.password))).toBe('ok');
+              expect(await tryLogin(user, initial)).toBe('refused');
+              expect(await tryLogin(clone, String(first.password))).toBe('ok');
+              expect(await privileges(user)).toEqual(sourcePrivileges);
+              const afterSecond = await mysqlSnapshot(admin, { passwordChanges: [user] });
+              expect(snapshotDiff(beforeSecond, afterSecond)).toEqual({ added: [], removed: [] });
+              expect(logLines.length).toBeGreaterThan(logStart);
+              expectNoPassword(logLines.slice(logStart), secrets());
+            } finally {
+              await dropUsers(clone, user);
+            }
+          },
+        ),
         { numRuns: RUNS, ...FC_PARAMS },
       );
     },
