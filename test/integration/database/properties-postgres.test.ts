@@ -98,12 +98,35 @@ const namePiece = fc.oneof(
 
 /** 'free': any length that fits; 'limit': exactly 63 bytes (the clone is cut); 'fits': 57 bytes (the clone is 63). */
 const RESERVED = new Set(['public', 'none', 'current_user', 'session_user', 'current_role', 'postgres']);
+/** 63-byte names made of one troublesome character, and names whose clone must be cut inside a multibyte run. */
+const EXTREME_NAMES = [
+  '中'.repeat(21),
+  `${'😀'.repeat(15)}xxx`,
+  `${'👩‍💻'.repeat(5)}${'x'.repeat(8)}`,
+  "'".repeat(MAX_BYTES),
+  '"'.repeat(MAX_BYTES),
+  '\\'.repeat(MAX_BYTES),
+  ' '.repeat(MAX_BYTES),
+  `${'a'.repeat(56)}é${'x'.repeat(5)}`,
+  `${'é'.repeat(28)}x`,
+];
 const username = fc
   .oneof(
-    fc.tuple(fc.array(namePiece, { minLength: 1, maxLength: 12 }), fc.constant('free' as const)),
-    fc.tuple(fc.array(namePiece, { minLength: 20, maxLength: 60 }), fc.constantFrom('limit' as const, 'fits' as const)),
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...EXTREME_NAMES), fc.constant('extreme' as const)) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(fc.array(namePiece, { minLength: 1, maxLength: 12 }), fc.constant('free' as const)),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(
+        fc.array(namePiece, { minLength: 20, maxLength: 60 }),
+        fc.constantFrom('limit' as const, 'fits' as const),
+      ),
+    },
   )
   .map(([pieces, size]) => {
+    if (typeof pieces === 'string') return pieces;
     const joined = pieces.join('').replace(/\0/g, '0');
     if (size === 'free') return cutBytes(joined, MAX_BYTES);
     const target = size === 'limit' ? MAX_BYTES : MAX_BYTES - SUFFIX.length;
