@@ -101,6 +101,24 @@ const namePiece = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('é', 'ß', 'Ж', '中文', 'ﬀ', '\u00a0', '\u200b', 'e\u0301', '€', 'Ω') },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }).map(bmp) },
   { weight: 4, arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ019'), minLength: 1, maxLength: 6 }) },
+  /** Control characters (MySQL escapes some with a backslash) and keywords that mean something where a name goes. */
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '\n',
+      '\t',
+      '\r',
+      '\b',
+      '\x1a',
+      'SELECT',
+      'user',
+      'ALL',
+      'PUBLIC',
+      'NONE',
+      'CURRENT_USER',
+      'localhost',
+    ),
+  },
 );
 
 /** 'free': any length that fits; 'limit': exactly 80 characters (the clone is cut); 'fits': 74 (the clone is 80). */

@@ -94,6 +94,23 @@ const namePiece = fc.oneof(
   },
   { weight: 3, arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 3 }) },
   { weight: 4, arbitrary: fc.string({ unit: fc.constantFrom(...'abcXYZ019'), minLength: 1, maxLength: 6 }) },
+  /** Control characters (MySQL escapes some with a backslash) and keywords that mean something where a name goes. */
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      '\n',
+      '\t',
+      '\r',
+      '\b',
+      '\x1a',
+      'SELECT',
+      'user',
+      'ALL',
+      'Public',
+      'NONE',
+      'CURRENT_USER',
+    ),
+  },
 );
 
 /** 'free': any length that fits; 'limit': exactly 63 bytes (the clone is cut); 'fits': 57 bytes (the clone is 63). */
