@@ -206,6 +206,9 @@ const MYSQL_GRANT_TABLES: ReadonlyArray<readonly [table: string, userColumn: str
   ['roles_mapping', 'User'],
 ];
 
+/** A name bound as `?`, as MariaDB 10.11 writes it into mysql.procs_priv.User (char(128)): see mysqlSnapshot. */
+export const DOUBLE_ENCODED = 'LEFT(CONVERT(CAST(? AS BINARY) USING latin1), 128)';
+
 /** mysql.user columns that hold a password or when it changed. */
 const MYSQL_PASSWORD_COLUMNS = new Set(['password', 'authentication_string', 'password_last_changed']);
 /** Keys of mysql.global_priv's JSON that hold a password or when it changed (auth_or: each plugin's hash). */
@@ -238,8 +241,9 @@ export async function mysqlSnapshot(connection: Connection, options: SnapshotOpt
   const lines: string[] = [];
   /**
    * Whether a row's user is one of `names`, by the server's comparison. mysql.procs_priv also by the name's UTF-8 bytes
-   * read as latin1: MariaDB 10.11 stores procs_priv.User double-encoded (a GRANT EXECUTE to 'é' writes 'Ã©', while
-   * SHOW GRANTS shows 'é'), and DROP USER leaves such rows behind.
+   * read as latin1 and cut to the column's 128 characters: MariaDB 10.11 stores procs_priv.User double-encoded (a
+   * GRANT EXECUTE to 'é' writes 'Ã©', and a long name loses its end), while SHOW GRANTS shows 'é'; DROP USER leaves
+   * such rows behind.
    */
   const flags = (table: string, column: string): { sql: string; params: string[] } => {
     const params: string[] = [];
@@ -249,7 +253,7 @@ export async function mysqlSnapshot(connection: Connection, options: SnapshotOpt
       const plainMatch = `\`${column}\` IN (${names.map(() => '?').join(', ')})`;
       if (table !== 'procs_priv') return plainMatch;
       params.push(...names);
-      return `${plainMatch} OR \`${column}\` IN (${names.map(() => 'CONVERT(CAST(? AS BINARY) USING latin1)').join(', ')})`;
+      return `${plainMatch} OR \`${column}\` IN (${names.map(() => DOUBLE_ENCODED).join(', ')})`;
     };
     const sql = `(${list(options.ignoreUsers)}) AS snapshot_ignored, (${list(options.passwordChanges)}) AS snapshot_password`;
     return { sql, params };

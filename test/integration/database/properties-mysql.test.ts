@@ -24,7 +24,7 @@ import { DatabaseRotationStrategy } from '../../../lambdas/database/strategy';
 import { MYSQL_DRIVER } from '../../../lambdas/mysql/connect';
 import { MYSQL_ENGINE } from '../../../lambdas/mysql/engine';
 import { sharedMariaDb } from '../../support';
-import { mysqlSnapshot, snapshotDiff } from '../../support/db-snapshot';
+import { DOUBLE_ENCODED, mysqlSnapshot, snapshotDiff } from '../../support/db-snapshot';
 import { mysqlPrivileges } from '../../support/mysql-privileges';
 
 const server = sharedMariaDb();
@@ -348,10 +348,10 @@ async function dropUsers(...users: string[]): Promise<void> {
       await admin.query('DROP USER ?@?', [user, host]);
     }
     const [mapping] = await admin.query('DELETE FROM mysql.roles_mapping WHERE User = ?', [user]);
-    const [procs] = await admin.query(
-      'DELETE FROM mysql.procs_priv WHERE User IN (?, CONVERT(CAST(? AS BINARY) USING latin1))',
-      [user, user],
-    );
+    const [procs] = await admin.query(`DELETE FROM mysql.procs_priv WHERE User IN (?, ${DOUBLE_ENCODED})`, [
+      user,
+      user,
+    ]);
     orphans += (mapping as { affectedRows: number }).affectedRows + (procs as { affectedRows: number }).affectedRows;
   }
   if (orphans > 0) await admin.query('FLUSH PRIVILEGES');
