@@ -2,7 +2,7 @@ import type { Connection } from 'mysql2/promise';
 import type { Client } from 'pg';
 import { parseAclItem } from './pg-privileges';
 
-/**
+/*
  * "Everything else" in a database server, as sorted lines, for property tests of a rotation: take one before and
  * one after, and the two must be equal ("rotation succeeds and nothing else in the database changes").
  *
@@ -10,6 +10,8 @@ import { parseAclItem } from './pg-privileges';
  * mistake. Each line is a JSON array, so that odd names (quotes, spaces, unicode) can neither run into each other nor
  * look like another line.
  */
+
+/** Which users a snapshot leaves out, wholly or only their password. */
 export interface SnapshotOptions {
   /**
    * Users or roles left out entirely: their own row, the memberships and grants they hold (as grantee / member), their
@@ -235,7 +237,8 @@ const GLOBAL_PRIV_DEFAULTS: Readonly<Record<string, unknown>> = {
  * (authentication_string), and on MariaDB 10.4+ the mysql.global_priv JSON behind it; every row of mysql.db,
  * tables_priv, columns_priv, procs_priv, proxies_priv and roles_mapping; and the schemas, tables, columns and routines.
  * Users are matched by the server's own comparison (`User = ?`), so that a name reads as the server reads it.
- * Needs a connection with SELECT on the mysql schema (root).
+ * Needs a mysql2 connection with SELECT on the mysql schema (root), in the default sql_mode (mysql2 escapes bound
+ * values with backslashes).
  */
 export async function mysqlSnapshot(connection: Connection, options: SnapshotOptions = {}): Promise<string[]> {
   const lines: string[] = [];
