@@ -15,6 +15,11 @@ export interface EngineSpec {
   readonly usernameLimitUnit: 'bytes' | 'characters';
   /** Why that limit, for the message, e.g. 'PostgreSQL NAMEDATALEN'. */
   readonly usernameLimitReason: string;
+  /**
+   * MySQL and MariaDB store user names in utf8mb3: a character outside the Basic Multilingual Plane (an emoji, say)
+   * becomes '?', so the rotation would change another account's password. Such names are refused.
+   */
+  readonly usernameBmpOnly?: boolean;
 }
 
 /**
@@ -160,6 +165,9 @@ function checkUsername(spec: EngineSpec, username: string, bad: Bad): void {
     throw bad('username', `at most ${spec.maxUsernameLength} ${spec.usernameLimitUnit} (${spec.usernameLimitReason})`);
   }
   if (username.includes('\0')) throw bad('username', 'free of NUL characters');
+  if (spec.usernameBmpOnly === true && [...username].some((c) => (c.codePointAt(0) ?? 0) > 0xffff)) {
+    throw bad('username', `free of characters beyond U+FFFF such as emoji (${spec.name} stores user names in utf8mb3)`);
+  }
 }
 
 function parseOptionalString(fields: Record<string, unknown>, field: string, bad: Bad): string | undefined {

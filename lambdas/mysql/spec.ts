@@ -11,4 +11,5 @@ export const MYSQL_SPEC: EngineSpec = {
   maxUsernameLength: 80,
   usernameLimitUnit: 'characters',
   usernameLimitReason: 'MariaDB user names; MySQL and Aurora MySQL allow 32',
+  usernameBmpOnly: true,
 };

@@ -20,7 +20,15 @@ export async function mysqlPrivileges(connection: Connection, user: string): Pro
   ];
   for (const [table, userColumn] of tables) {
     if (!(await tableExists(connection, table))) continue;
-    const [rows] = await connection.query(`SELECT * FROM mysql.\`${table}\` WHERE \`${userColumn}\` = ?`, [user]);
+    // MariaDB stores procs_priv user names double-encoded and cut to 128 characters when they are not ASCII (SHOW
+    // GRANTS still shows them right): match that form too, or a clone's missing EXECUTE would go unseen.
+    const [rows] =
+      table === 'procs_priv'
+        ? await connection.query(
+            `SELECT * FROM mysql.\`${table}\` WHERE \`${userColumn}\` IN (?, LEFT(CONVERT(CAST(? AS BINARY) USING latin1), 128))`,
+            [user, user],
+          )
+        : await connection.query(`SELECT * FROM mysql.\`${table}\` WHERE \`${userColumn}\` = ?`, [user]);
     for (const row of rows as Array<Record<string, unknown>>) {
       lines.push(`${table} ${describeRow(table, row)}`);
     }

@@ -5,6 +5,7 @@ import {
   parseMasterSecret,
   withCredentials,
 } from '../../../lambdas/database/db-secret';
+import { MYSQL_SPEC } from '../../../lambdas/mysql/spec';
 import { POSTGRES_SPEC } from '../../../lambdas/postgres/spec';
 
 const parsePostgresSecret = (text: string, name: string, stage: string) =>
@@ -112,6 +113,14 @@ describe('AWS documented formats', () => {
     };
     const value = { ...BASE, engine: 'mariadb', username: 'é'.repeat(80) };
     expect(parseDatabaseSecret(spec, JSON.stringify(value), 'n', 'AWSCURRENT').username).toHaveLength(80);
+  });
+
+  it('refuses a MySQL user name with a character beyond U+FFFF (utf8mb3 would turn it into ?)', () => {
+    const value = JSON.stringify({ ...BASE, engine: 'mariadb', username: 'app😀' });
+    expect(() => parseDatabaseSecret(MYSQL_SPEC, value, 'n', 'AWSCURRENT')).toThrow(
+      /field "username" must be free of characters beyond U\+FFFF such as emoji \(MySQL stores user names in utf8mb3\)/,
+    );
+    expect(parse({ ...BASE, username: 'app😀' }).username).toBe('app😀');
   });
 });
 
