@@ -13,12 +13,14 @@ import {
   WRITE_OPERATIONS,
 } from './emulator-harness';
 import type { ModeInvocation } from './memory';
-import { benchTypes, type SecretSetup } from './secret-setups';
+import { type BenchType, benchTypes, type SecretSetup } from './secret-setups';
 import { round } from './stats';
 import { NOT_YET, type Section, type TargetCheck } from './types';
 
 /** Calls AWS's PostgreSQL single-user sample makes per rotation (../shared/PRIOR-ART-AWS-SAMPLES.md, B.3). */
 export const AWS_SAMPLE_POSTGRES_CALLS = 14;
+/** Calls AWS's MySQL single-user sample makes per rotation: the same structure and count as PostgreSQL's (B.5). */
+export const AWS_SAMPLE_MYSQL_CALLS = 14;
 
 export type FunctionMode = 'warm' | 'cold';
 
@@ -43,7 +45,10 @@ export interface CallsRow {
 }
 
 /** The AWS sample's call count for our types that have a comparable sample function. */
-const SAMPLE_CALLS: Readonly<Record<string, number>> = { postgres: AWS_SAMPLE_POSTGRES_CALLS };
+const SAMPLE_CALLS: Readonly<Record<string, number>> = {
+  postgres: AWS_SAMPLE_POSTGRES_CALLS,
+  mysql: AWS_SAMPLE_MYSQL_CALLS,
+};
 
 async function countOne(bench: BenchEmulator, type: string, setup: SecretSetup, index: number) {
   const arn = await createSecret(bench, `bench/calls/${type}/${index}`, await setup(bench, index));
@@ -103,10 +108,11 @@ async function measureMode(
 
 export async function measureCalls(
   rotations: number,
+  types: readonly BenchType[] = benchTypes(),
 ): Promise<{ section: Section<CallsRow>; invocations: ModeInvocation[] }> {
   const invocations: ModeInvocation[] = [];
   const rows: CallsRow[] = [];
-  for (const type of benchTypes()) {
+  for (const type of types) {
     for (const mode of ['warm', 'cold'] as const) {
       if (type.setup) {
         const setup = type.setup;
@@ -115,6 +121,8 @@ export async function measureCalls(
             notYet(type.name, mode, SAMPLE_CALLS[type.name] ?? null, `failed: ${messageOf(error)}`),
           ),
         );
+      } else if (type.unavailable !== undefined) {
+        rows.push(unavailable(type.name, mode, SAMPLE_CALLS[type.name] ?? null, type.unavailable));
       } else rows.push(notYet(type.name, mode, null, 'no benchmark setup for this type yet (bench/secret-setups.ts)'));
     }
   }
@@ -137,7 +145,10 @@ export async function measureCalls(
         '(shared/PRIOR-ART-AWS-SAMPLES.md, PostgreSQL single user, first rotation). postgres: single user, one ' +
         'embedded PostgreSQL per benchmark run (local/databases/embedded-postgres.ts), one login role per secret, ' +
         'secrets in AWS\'s RDS format with "ssl": false on 127.0.0.1; "otherServices" stays empty because the ' +
-        'database is reached directly, not through an AWS API.',
+        'database is reached directly, not through an AWS API. mysql: the same with one throwaway MariaDB per run ' +
+        "(local/databases/mariadb.ts, Debian's mariadb-server binaries), one user on 127.0.0.1 per secret, " +
+        '"engine": "mariadb"; its AWS sample column is the MySQL single-user sample (B.5: the same 14 calls). The ' +
+        'issue sets targets for PostgreSQL only, so the mysql rows are figures without targets.',
       rows,
       targets: callTargets(rows),
     },
@@ -150,6 +161,11 @@ export function messageOf(error: unknown): string {
 }
 
 function notYet(type: string, mode: FunctionMode, awsSample: number | null, note: string): CallsRow {
+  return unavailable(type, mode, awsSample, note.startsWith('failed') ? note : `${NOT_YET}: ${note}`);
+}
+
+/** A row that could not be measured, with its note as given. */
+function unavailable(type: string, mode: FunctionMode, awsSample: number | null, note: string): CallsRow {
   return {
     type,
     mode,
@@ -162,7 +178,7 @@ function notYet(type: string, mode: FunctionMode, awsSample: number | null, note
     consistent: true,
     awsSample,
     ratioToSample: null,
-    note: note.startsWith('failed') ? note : `${NOT_YET}: ${note}`,
+    note,
   };
 }
 

@@ -3,7 +3,7 @@
 import { messageOf } from './calls';
 import { createSecret, functionArnOf, rotateAndWait, startBenchEmulator } from './emulator-harness';
 import type { ModeInvocation } from './memory';
-import { benchTypes, type SecretSetup } from './secret-setups';
+import { type BenchType, benchTypes, type SecretSetup } from './secret-setups';
 import { elapsedMs, median, quantile, round } from './stats';
 import { NOT_YET, type Section } from './types';
 
@@ -51,11 +51,15 @@ async function latencyOf(
   }
 }
 
-export async function measureLatency(rotations: number, invocations: ModeInvocation[]): Promise<Section<LatencyRow>> {
+export async function measureLatency(
+  rotations: number,
+  invocations: ModeInvocation[],
+  types: readonly BenchType[] = benchTypes(),
+): Promise<Section<LatencyRow>> {
   const rows: LatencyRow[] = [];
-  for (const type of benchTypes()) {
+  for (const type of types) {
     const empty = { type: type.name, rotations: 0, p50Ms: null, p95Ms: null, maxMs: null };
-    if (!type.setup) rows.push({ ...empty, note: NOT_YET });
+    if (!type.setup) rows.push({ ...empty, note: type.unavailable ?? NOT_YET });
     else {
       rows.push(
         await latencyOf(type.name, type.setup, rotations, invocations).catch((error: unknown) => ({

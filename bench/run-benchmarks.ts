@@ -9,7 +9,7 @@ import { measureFleet } from './fleet';
 import { measureLatency } from './latency';
 import { memorySection } from './memory';
 import { type BenchResults, renderMarkdown } from './report';
-import { closeSecretSetups } from './secret-setups';
+import { type BenchType, benchTypes, closeSecretSetups } from './secret-setups';
 import { elapsedMs, round } from './stats';
 import { measureSynth } from './synth';
 import { type BenchScale, FULL_SCALE, SMOKE_SCALE } from './types';
@@ -46,14 +46,14 @@ function formatInRepo(...files: string[]): void {
 }
 
 /** Figures 1 to 3, which rotate secrets in the emulator; stops what the secret setups started, even on failure. */
-async function measureOnEmulator(scale: BenchScale, log: (line: string) => void) {
+async function measureOnEmulator(scale: BenchScale, types: readonly BenchType[], log: (line: string) => void) {
   try {
     log('1/6 calls per rotation');
-    const calls = await measureCalls(scale.callRotations);
+    const calls = await measureCalls(scale.callRotations, types);
     log('2/6 latency');
-    const latency = await measureLatency(scale.latencyRotations, calls.invocations);
+    const latency = await measureLatency(scale.latencyRotations, calls.invocations, types);
     log(`3/6 fleet of ${scale.fleetSecrets} secrets`);
-    const fleet = await measureFleet(scale.fleetSecrets);
+    const fleet = await measureFleet(scale.fleetSecrets, types);
     return { calls, latency, fleet };
   } finally {
     await closeSecretSetups();
@@ -68,13 +68,15 @@ export async function runBenchmarks(options: RunBenchmarksOptions = {}): Promise
   const started = process.hrtime.bigint();
   const loadAtStart = loadavg()[0];
 
-  const { calls, latency, fleet } = await measureOnEmulator(scale, log);
+  const types = benchTypes();
+  for (const type of types) if (type.unavailable !== undefined) log(`${type.name}: ${type.unavailable}`);
+  const { calls, latency, fleet } = await measureOnEmulator(scale, types, log);
   log('4/6 cold start');
   const coldStart = await measureColdStart(scale.loadRuns);
   log('5/6 synth');
   const synth = measureSynth(scale.synthCounts, scale.synthRuns, scale.synthWarmUps);
   log('6/6 memory');
-  const memory = memorySection(calls.invocations);
+  const memory = memorySection(calls.invocations, types);
 
   const cpu = cpus();
   const results: BenchResults = {

@@ -25,7 +25,7 @@ function parseArgs(argv: readonly string[]): { smoke: boolean; outDir?: string }
   return { smoke, outDir };
 }
 
-/** Ctrl-C stops the PostgreSQL server the setups started and deletes its data directory before exiting. */
+/** Ctrl-C stops the PostgreSQL and MariaDB servers the setups started and deletes their data directories before exiting. */
 function cleanUpOnSignals(): void {
   for (const [signal, code] of [
     ['SIGINT', 130],
@@ -33,7 +33,7 @@ function cleanUpOnSignals(): void {
     ['SIGHUP', 129],
   ] as const) {
     process.once(signal, () => {
-      console.error(`interrupted (${signal}): stopping the benchmark's PostgreSQL`);
+      console.error(`interrupted (${signal}): stopping the benchmark's database servers`);
       void closeSecretSetups().finally(() => process.exit(code));
     });
   }

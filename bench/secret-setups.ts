@@ -5,9 +5,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
+import { type Connection, createConnection } from 'mysql2/promise';
 import { Client } from 'pg';
 import { CREDENTIAL_TYPES } from '../lambdas/registry';
 import { type EmbeddedPostgres, startEmbeddedPostgres } from '../local/databases/embedded-postgres';
+import {
+  findMariaDbBinaries,
+  type LocalMariaDb,
+  MARIADB_APT_INSTALL,
+  type MariaDbBinaries,
+  startLocalMariaDb,
+} from '../local/databases/mariadb';
 import type { BenchEmulator } from './emulator-harness';
 
 /** Prepares whatever the secret points at and returns the initial SecretString of secret number `index`. */
@@ -32,14 +40,55 @@ function benchPostgres(): Promise<{ server: EmbeddedPostgres; admin: Client }> {
   return postgres;
 }
 
-/** Stops what the setups started (the PostgreSQL server and its data directory); safe to call more than once. */
+/** Database the MariaDB users of the benchmark log into (each user may only read it). */
+const MARIADB_BENCH_DATABASE = 'bench';
+
+/** One MariaDB for the whole benchmark run, started by the first mysql secret. */
+let mariaDb: Promise<{ server: LocalMariaDb; admin: Connection }> | undefined;
+
+function benchMariaDb(): Promise<{ server: LocalMariaDb; admin: Connection }> {
+  mariaDb ??= (async () => {
+    const server = await startLocalMariaDb({ tempPrefix: 'mariadb-bench-', database: MARIADB_BENCH_DATABASE });
+    try {
+      const admin = await createConnection({
+        host: server.host,
+        port: server.port,
+        user: server.rootUser,
+        password: server.rootPassword,
+      });
+      admin.on('error', () => undefined); // a server stopped under it is reported by the next query
+      return { server, admin };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
+  })();
+  return mariaDb;
+}
+
+/**
+ * Stops what the setups started (the PostgreSQL and MariaDB servers and their data directories); safe to call more
+ * than once, and while a server is still starting (it is stopped once started).
+ */
 export async function closeSecretSetups(): Promise<void> {
-  const started = postgres;
+  const startedPostgres = postgres;
+  const startedMariaDb = mariaDb;
   postgres = undefined;
-  const running = await started?.catch(() => undefined);
-  if (running === undefined) return;
-  await running.admin.end().catch(() => undefined);
-  await running.server.stop();
+  mariaDb = undefined;
+  await Promise.all([
+    (async () => {
+      const running = await startedPostgres?.catch(() => undefined);
+      if (running === undefined) return;
+      await running.admin.end().catch(() => undefined);
+      await running.server.stop();
+    })(),
+    (async () => {
+      const running = await startedMariaDb?.catch(() => undefined);
+      if (running === undefined) return;
+      await running.admin.end().catch(() => undefined);
+      await running.server.stop();
+    })(),
+  ]);
 }
 
 const SETUPS: Readonly<Record<string, SecretSetup>> = {
@@ -81,9 +130,51 @@ const SETUPS: Readonly<Record<string, SecretSetup>> = {
       ssl: false,
     });
   },
+  mysql: async (_bench, index) => {
+    const { server, admin } = await benchMariaDb();
+    // A user per secret on 127.0.0.1 (the server skips name resolution, so TCP logins match by IP), unique
+    // across the run; it may read the bench database, which its secret names as dbname.
+    const user = `bench_${index}_${randomBytes(4).toString('hex')}`;
+    const password = randomBytes(24).toString('base64url');
+    await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, server.host, password]);
+    await admin.query(`GRANT SELECT ON ${admin.escapeId(MARIADB_BENCH_DATABASE)}.* TO ?@?`, [user, server.host]);
+    // AWS's RDS secret format; plaintext on loopback (the function warns), as for PostgreSQL.
+    return JSON.stringify({
+      engine: 'mariadb',
+      host: server.host,
+      port: server.port,
+      username: user,
+      password,
+      dbname: MARIADB_BENCH_DATABASE,
+      ssl: false,
+    });
+  },
 };
 
-/** Registered types, each with its setup when the benchmarks know how to create its secrets. */
-export function benchTypes(): { readonly name: string; readonly setup?: SecretSetup }[] {
-  return CREDENTIAL_TYPES.map((type) => ({ name: type.name, setup: SETUPS[type.name] }));
+/** Why a type's secrets cannot be created on this machine, or undefined when they can. */
+function unavailableReason(typeName: string, findMariaDb: () => MariaDbBinaries | undefined): string | undefined {
+  if (typeName === 'mysql' && findMariaDb() === undefined) {
+    return `MariaDB not installed: ${MARIADB_APT_INSTALL} (mariadb-install-db and mariadbd not found)`;
+  }
+  return undefined;
+}
+
+/** A registered type as the benchmarks see it. */
+export interface BenchType {
+  readonly name: string;
+  /** How to create its secrets; absent when the benchmarks do not know how yet, or cannot on this machine. */
+  readonly setup?: SecretSetup;
+  /** Why there is no setup on this machine (a server that is not installed), for the rows that stay empty. */
+  readonly unavailable?: string;
+}
+
+/**
+ * Registered types, each with its setup when the benchmarks know how to create its secrets and this machine can.
+ * `findMariaDb` is where the mysql setup looks for the MariaDB binaries (replaceable to show a machine without).
+ */
+export function benchTypes(findMariaDb: () => MariaDbBinaries | undefined = findMariaDbBinaries): BenchType[] {
+  return CREDENTIAL_TYPES.map((type) => {
+    const unavailable = SETUPS[type.name] === undefined ? undefined : unavailableReason(type.name, findMariaDb);
+    return unavailable === undefined ? { name: type.name, setup: SETUPS[type.name] } : { name: type.name, unavailable };
+  });
 }
