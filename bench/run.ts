@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runBenchmarks } from './run-benchmarks';
-import { closeSecretSetups } from './secret-setups';
+import { abortSecretSetups } from './secret-setups';
 
 function parseArgs(argv: readonly string[]): { smoke: boolean; outDir?: string } {
   let smoke = false;
@@ -25,16 +25,24 @@ function parseArgs(argv: readonly string[]): { smoke: boolean; outDir?: string }
   return { smoke, outDir };
 }
 
-/** Ctrl-C stops the PostgreSQL and MariaDB servers the setups started and deletes their data directories before exiting. */
+/**
+ * Ctrl-C stops the PostgreSQL and MariaDB servers the setups started and deletes their data directories before
+ * exiting. The handler stays installed: a Ctrl-C in a terminal reaches npm, tsx and this process at once, and tsx
+ * relays it again, so a second signal must not find this process without a handler (tsx would then exit it before
+ * the servers are stopped).
+ */
 function cleanUpOnSignals(): void {
+  let stopping = false;
   for (const [signal, code] of [
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['SIGHUP', 129],
   ] as const) {
-    process.once(signal, () => {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
       console.error(`interrupted (${signal}): stopping the benchmark's database servers`);
-      void closeSecretSetups().finally(() => process.exit(code));
+      void abortSecretSetups().finally(() => process.exit(code));
     });
   }
 }

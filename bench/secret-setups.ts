@@ -21,10 +21,18 @@ import type { BenchEmulator } from './emulator-harness';
 /** Prepares whatever the secret points at and returns the initial SecretString of secret number `index`. */
 export type SecretSetup = (bench: BenchEmulator, index: number) => Promise<string>;
 
+/** Set by `abortSecretSetups`: no server may start any more (a rotation still running would start a new one). */
+let aborted = false;
+
+function refuseWhenAborted(): void {
+  if (aborted) throw new Error('the benchmark was interrupted: no database server is started any more');
+}
+
 /** One embedded PostgreSQL for the whole benchmark run, started by the first PostgreSQL secret. */
 let postgres: Promise<{ server: EmbeddedPostgres; admin: Client }> | undefined;
 
 function benchPostgres(): Promise<{ server: EmbeddedPostgres; admin: Client }> {
+  refuseWhenAborted();
   postgres ??= (async () => {
     const server = await startEmbeddedPostgres({ tempPrefix: 'pg-bench-' });
     const admin = new Client({ host: server.host, port: server.port, user: server.user, password: server.password });
@@ -47,6 +55,7 @@ const MARIADB_BENCH_DATABASE = 'bench';
 let mariaDb: Promise<{ server: LocalMariaDb; admin: Connection }> | undefined;
 
 function benchMariaDb(): Promise<{ server: LocalMariaDb; admin: Connection }> {
+  refuseWhenAborted();
   mariaDb ??= (async () => {
     const server = await startLocalMariaDb({ tempPrefix: 'mariadb-bench-', database: MARIADB_BENCH_DATABASE });
     try {
@@ -89,6 +98,12 @@ export async function closeSecretSetups(): Promise<void> {
       await running.server.stop();
     })(),
   ]);
+}
+
+/** For Ctrl-C: stops what the setups started and makes every later setup fail instead of starting a server. */
+export function abortSecretSetups(): Promise<void> {
+  aborted = true;
+  return closeSecretSetups();
 }
 
 const SETUPS: Readonly<Record<string, SecretSetup>> = {
