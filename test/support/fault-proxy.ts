@@ -5,12 +5,15 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
  * - `refuse`: the Nth connection is accepted and reset at once, before any byte reaches the server.
  * - `cut`: the connection that carries the Nth client->server packet (a chunk as read from the socket) is reset on
  *   both sides; that packet never reaches the server.
+ * - `cut-after`: the Nth client->server packet is forwarded, then the connection is cut: the server gets the packet
+ *   (and may act on it, e.g. commit) but the client never sees the answer.
  * - `hold`: the Nth client->server packet is held back for `ms` before it is forwarded (a client killed meanwhile
  *   never gets it through).
  */
 export type ProxyFault =
   | { readonly kind: 'refuse'; readonly nth: number }
   | { readonly kind: 'cut'; readonly nth: number }
+  | { readonly kind: 'cut-after'; readonly nth: number }
   | { readonly kind: 'hold'; readonly nth: number; readonly ms: number };
 
 /** What the proxy forwarded since the last `arm` (or `start`). */
@@ -69,6 +72,12 @@ export class FaultProxy {
     this.fired = 0;
   }
 
+  /** Arms one fault without restarting the counters (e.g. from `onPacket`, for the packet being seen). */
+  inject(fault: ProxyFault): void {
+    this.fault = fault;
+    this.fired = 0;
+  }
+
   counts(): ProxyCounts {
     return { connections: this.connections, packets: this.packets, fired: this.fired };
   }
@@ -113,6 +122,14 @@ export class FaultProxy {
         this.fired += 1;
         if (armed.kind === 'cut') {
           cut();
+          return;
+        }
+        if (armed.kind === 'cut-after') {
+          queue = queue.then(() => {
+            client.resetAndDestroy();
+            // FIN after the packet: the server reads it whole, then sees the client gone.
+            if (!upstream.destroyed) upstream.end(chunk);
+          });
           return;
         }
         queue = queue.then(

@@ -89,6 +89,16 @@ describe('FaultProxy', () => {
     expect(proxy.counts().fired).toBe(1);
   });
 
+  it('cut-after: the Nth packet reaches the server, its answer never reaches the client', async () => {
+    proxy.arm({ kind: 'cut-after', nth: 2 });
+    const cut = await exchange(proxy.port, ['x', 'y', 'z']);
+    expect(cut.echoed).toEqual(['x']);
+    expect(cut.ended).toBe('ECONNRESET');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(echo.received).toEqual(['x', 'y']);
+    expect(proxy.counts().fired).toBe(1);
+  });
+
   it('holds the Nth packet back, keeping the order of the others', async () => {
     proxy.arm({ kind: 'hold', nth: 1, ms: 50 });
     const seen: number[] = [];
