@@ -2,8 +2,8 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 
 /**
  * What the proxy does to the connections and packets it forwards. Counters start at 1 when the fault is armed.
- * - `refuse`: the Nth connection is accepted and reset at once, before any byte reaches the server.
- * - `cut`: the connection that carries the Nth client->server packet (a chunk as read from the socket) is reset on
+ * - `refuse`: the Nth connection is accepted and closed at once, before any byte reaches the server.
+ * - `cut`: the connection that carries the Nth client->server packet (a chunk as read from the socket) is closed on
  *   both sides; that packet never reaches the server.
  * - `cut-after`: the Nth client->server packet is forwarded, then the connection is cut: the server gets the packet
  *   (and may act on it, e.g. commit) but the client never sees the answer.
@@ -27,7 +27,8 @@ export interface ProxyCounts {
 /**
  * A TCP proxy on 127.0.0.1 in front of a server, for crash tests: it forwards bytes unchanged (TLS stays end to
  * end: the client verifies the server's certificate through it), counts connections and client->server packets,
- * and injects one fault at a time. `onPacket` sees every client->server packet before it is forwarded.
+ * and injects one fault at a time. Sockets are closed with `destroy()`, not `resetAndDestroy()`: on Node 20 the
+ * latter left the process spinning at full CPU after the test now and then, so jest never exited. `onPacket` sees every client->server packet before it is forwarded.
  *
  * @example
  * const proxy = await FaultProxy.start('127.0.0.1', pg.port);
@@ -100,13 +101,13 @@ export class FaultProxy {
     const fault = this.fault;
     if (fault?.kind === 'refuse' && this.fired === 0 && this.connections === fault.nth) {
       this.fired += 1;
-      client.resetAndDestroy();
+      client.destroy();
       return;
     }
     const upstream = createConnection({ host: targetHost, port: targetPort, noDelay: true });
     this.track(upstream);
     const cut = () => {
-      if (!client.destroyed) client.resetAndDestroy();
+      if (!client.destroyed) client.destroy();
       if (!upstream.destroyed) upstream.destroy();
     };
     // Writes stay in order even when one packet is held back: each waits for the previous one. A client gone
@@ -126,7 +127,7 @@ export class FaultProxy {
         }
         if (armed.kind === 'cut-after') {
           queue = queue.then(() => {
-            client.resetAndDestroy();
+            client.destroy();
             // FIN after the packet: the server reads it whole, then sees the client gone.
             if (!upstream.destroyed) upstream.end(chunk);
           });
