@@ -924,11 +924,11 @@ export function defineCrashMatrix(engine: 'postgres' | 'mysql', db: () => Databa
         while (bench.emulator.rotations.isRunning(arn) && Date.now() < deadline) {
           if ((await bench.lockWaits()) > 0) {
             ended += await bench.endIdleTransactions();
-            if (ended > 0) blockedRetries.push(`${what}: a retry waited on the orphaned transaction`);
           }
           await pause(50);
         }
         await bench.emulator.rotations.idle();
+        if (ended > 0) blockedRetries.push(`${what}: a retry waited on the orphaned transaction`);
         const outcome = await bench.outcome(name);
         findings.check(
           `${what}: the retried rotation completes`,
