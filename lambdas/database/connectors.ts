@@ -63,12 +63,13 @@ export const PROBE_MAX_AGE_MS = 15 * 60_000;
 
 /**
  * finishSecret over the Data API: deletes probe secrets that a crashed invocation left behind (a process killed
- * between CreateSecret and DeleteSecret). One ListSecrets call; a failure is logged, never fatal: the rotation is done.
+ * between CreateSecret and DeleteSecret): every probe of this secret, and any other older than Lambda's longest
+ * timeout. One ListSecrets call; a failure is logged, never fatal: the rotation is done.
  */
 export async function sweepLeftoverProbes(ctx: RotationContext): Promise<void> {
   secretsManager ??= createSecretsManagerClient();
   try {
-    await sweepProbeSecrets(secretsManager, PROBE_MAX_AGE_MS, { logger: ctx.logger });
+    await sweepProbeSecrets(secretsManager, PROBE_MAX_AGE_MS, { logger: ctx.logger, forSecretArn: ctx.secretArn });
   } catch (error) {
     ctx.logger.warn('could not list leftover probe secrets; the next rotation tries again', {
       error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

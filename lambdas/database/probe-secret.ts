@@ -117,6 +117,12 @@ export interface SweepOptions {
   readonly logger?: Logger;
   /** @default Date.now */
   readonly now?: () => number;
+  /**
+   * Probes made for this secret ARN are deleted whatever their age. finishSecret passes its own secret: Secrets
+   * Manager runs one rotation of a secret at a time, and this one's probes are closed by then, so any left is a
+   * leftover of a killed invocation.
+   */
+  readonly forSecretArn?: string;
 }
 
 export interface SweepResult {
@@ -160,9 +166,10 @@ export async function sweepProbeSecrets(
     for (const entry of page.SecretList ?? []) {
       const name = entry.Name ?? '';
       const created = entry.CreatedDate?.getTime();
-      const tagged = (entry.Tags ?? []).some((tag) => tag.Key === PROBE_TAG);
-      if (!name.startsWith(`${prefix}/`) || !tagged || entry.ARN === undefined) continue;
-      if (created === undefined || created > cutoff) continue;
+      const tag = (entry.Tags ?? []).find((t) => t.Key === PROBE_TAG);
+      if (!name.startsWith(`${prefix}/`) || tag === undefined || entry.ARN === undefined) continue;
+      const ours = options.forSecretArn !== undefined && tag.Value === options.forSecretArn;
+      if (!ours && (created === undefined || created > cutoff)) continue;
       try {
         await client.send(new DeleteSecretCommand({ SecretId: entry.ARN, ForceDeleteWithoutRecovery: true }));
         deleted.push(name);

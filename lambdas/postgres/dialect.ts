@@ -93,6 +93,9 @@ async function role(session: SqlSession, name: string): Promise<SqlRow | undefin
  * ROLE, CREATE ROLE, GRANT) take no parameters, so names are quoted with pg's `escapeIdentifier` and passwords with
  * `escapeLiteral`.
  */
+/** How long the master's transaction waits for a lock held by another (an orphaned earlier attempt, say). */
+export const LOCK_TIMEOUT = '5s';
+
 export const POSTGRES_DIALECT: DatabaseDialect = {
   engineName: 'PostgreSQL',
 
@@ -115,6 +118,10 @@ export const POSTGRES_DIALECT: DatabaseDialect = {
    * breaks re-granting (0LP01). Privileges are copied by syncPrivileges.
    */
   async upsertUser(admin: SqlSession, user: string, password: string, like: string): Promise<'created' | 'updated'> {
+    // Inside the strategy's transaction: a transaction orphaned by a killed invocation keeps its role locks (over the
+    // Data API for up to 3 minutes); a retry then fails in seconds with "lock timeout" instead of waiting until the
+    // function times out. Outside a transaction SET LOCAL does nothing.
+    await admin.query(`SET LOCAL lock_timeout = '${LOCK_TIMEOUT}'`);
     const template = await role(admin, like);
     if (template === undefined) throw new Error(`role ${like} (whose attributes the new user copies) does not exist`);
     const me = (await admin.query(`SELECT ${ROLE_COLUMNS} FROM pg_roles WHERE rolname = current_user`))[0] as SqlRow;

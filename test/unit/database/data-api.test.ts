@@ -386,6 +386,22 @@ describe('sweepProbeSecrets', () => {
     });
   });
 
+  it("deletes the given secret's probes whatever their age, and others only when old", async () => {
+    const other = (name: string, minutesAgo: number) => ({
+      ...entry(name, minutesAgo),
+      Tags: [{ Key: 'rotation:probe-for', Value: `${SECRET_ARN}-other` }],
+    });
+    sm.on(ListSecretsCommand).resolves({
+      SecretList: [
+        entry('rotation-probe/t1/awspending-00000001', 1),
+        other('rotation-probe/t2/awspending-00000002', 1),
+        other('rotation-probe/t3/awspending-00000003', 20),
+      ],
+    });
+    const result = await sweepProbeSecrets(client, 15 * 60_000, { now: () => NOW, forSecretArn: SECRET_ARN });
+    expect(result.deleted).toEqual(['rotation-probe/t1/awspending-00000001', 'rotation-probe/t3/awspending-00000003']);
+  });
+
   it('lists a failed delete and carries on', async () => {
     sm.on(ListSecretsCommand).resolves({
       SecretList: [entry('p/a/awspending-00000001', 90), entry('p/b/awspending-00000002', 90)],
