@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { freePort } from './free-port';
 import { isRoot, type OsUser, serverAccount } from './os-user';
-import { startOnFreePort, startServerProcess } from './server-process';
+import { removeDataRoot, startOnFreePort, startServerProcess, trackDataRoot } from './server-process';
 import { type ServerTls, writeTlsFiles } from './tls-files';
 
 const run = promisify(execFile);
@@ -106,25 +106,6 @@ function binDir(owner?: OsUser): string {
   return binaries;
 }
 
-/**
- * Data directories not yet deleted. A process that exits without `stop()` (Ctrl-C handled with process.exit,
- * a crash) still deletes them; the server process itself is killed by startServerProcess's own exit hook.
- */
-const liveRoots = new Set<string>();
-let exitHookInstalled = false;
-function track(root: string): void {
-  liveRoots.add(root);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const dir of liveRoots) rmSync(dir, { recursive: true, force: true });
-  });
-}
-async function removeRoot(root: string): Promise<void> {
-  await rm(root, { recursive: true, force: true });
-  liveRoots.delete(root);
-}
-
 /** Runs initdb (as the `postgres` account when we are root, since PostgreSQL refuses to run as root). */
 async function initDataDir(root: string, user: string, password: string, owner?: OsUser): Promise<string> {
   const dataDir = join(root, 'data');
@@ -197,7 +178,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     );
   }
   const root = await mkdtemp(join('/tmp', options.tempPrefix ?? 'pg-embedded-'));
-  track(root);
+  trackDataRoot(root);
   let running: { stop(): Promise<void> } | undefined;
   try {
     if (owner !== undefined) await chown(root, owner.uid, owner.gid);
@@ -240,13 +221,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
       root,
       log: () => server.log(),
       stop: () => {
-        stopped ??= server.stop().then(() => removeRoot(root));
+        stopped ??= server.stop().then(() => removeDataRoot(root));
         return stopped;
       },
     };
   } catch (error) {
     await running?.stop();
-    await removeRoot(root);
+    await removeDataRoot(root);
     throw error;
   }
 }

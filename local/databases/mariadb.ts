@@ -5,14 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, rmSync } from 'node:fs';
-import { chown, mkdtemp, rm } from 'node:fs/promises';
+import { accessSync, constants } from 'node:fs';
+import { chown, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { freePort } from './free-port';
 import { type OsUser, serverAccount } from './os-user';
-import { startOnFreePort, startServerProcess } from './server-process';
+import { removeDataRoot, startOnFreePort, startServerProcess, trackDataRoot } from './server-process';
 import { type ServerTls, writeTlsFiles } from './tls-files';
 
 const run = promisify(execFile);
@@ -84,26 +84,6 @@ export function findMariaDbBinaries(searchPath: readonly string[] = MARIADB_SEAR
   return installDb === undefined || server === undefined ? undefined : { installDb, server };
 }
 
-/**
- * Data directories not yet deleted. A process that exits without `stop()` (Ctrl-C handled with process.exit,
- * a crash, an exit while mariadb-install-db runs) still deletes them; a running server process itself is killed
- * by startServerProcess's own exit hook.
- */
-const liveRoots = new Set<string>();
-let exitHookInstalled = false;
-function track(root: string): void {
-  liveRoots.add(root);
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const dir of liveRoots) rmSync(dir, { recursive: true, force: true });
-  });
-}
-async function removeRoot(root: string): Promise<void> {
-  await rm(root, { recursive: true, force: true });
-  liveRoots.delete(root);
-}
-
 /** Common server flags: no config files from /etc, nothing outside the temp dir, small and unsynced storage. */
 function serverFlags(root: string, owner: OsUser | undefined): string[] {
   return [
@@ -151,7 +131,7 @@ export async function startLocalMariaDb(options: LocalMariaDbOptions = {}): Prom
   const database = options.database ?? 'mysql';
   const owner = serverAccount('mysql');
   const root = await mkdtemp(join('/tmp', options.tempPrefix ?? 'mariadb-local-'));
-  track(root);
+  trackDataRoot(root);
   const generalLogPath = join(root, 'general.log');
   let running: { stop(): Promise<void> } | undefined;
   try {
@@ -210,13 +190,13 @@ export async function startLocalMariaDb(options: LocalMariaDbOptions = {}): Prom
       generalLogPath,
       log: () => server.log(),
       stop: () => {
-        stopped ??= server.stop().then(() => removeRoot(root));
+        stopped ??= server.stop().then(() => removeDataRoot(root));
         return stopped;
       },
     };
   } catch (error) {
     await running?.stop();
-    await removeRoot(root);
+    await removeDataRoot(root);
     throw error;
   }
 }

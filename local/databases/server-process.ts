@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { OsUser } from './os-user';
 
 /** How to launch a database server and how to tell it is ready. */
@@ -115,4 +116,28 @@ export async function startOnFreePort<T>(
       if (!(error instanceof PortInUseError) || attempt >= 3) throw error;
     }
   }
+}
+
+/**
+ * Data directories of throwaway servers not yet deleted. A process that exits without `stop()` (Ctrl-C handled with
+ * process.exit, a crash, an exit during install-db) still deletes them; a running server process itself is killed by
+ * startServerProcess's own exit hook.
+ */
+const liveRoots = new Set<string>();
+let rootHookInstalled = false;
+
+/** Deletes `root` when this process exits, unless `removeDataRoot` did it first. */
+export function trackDataRoot(root: string): void {
+  liveRoots.add(root);
+  if (rootHookInstalled) return;
+  rootHookInstalled = true;
+  process.on('exit', () => {
+    for (const dir of liveRoots) rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/** Deletes a tracked data directory now. */
+export async function removeDataRoot(root: string): Promise<void> {
+  await rm(root, { recursive: true, force: true });
+  liveRoots.delete(root);
 }
