@@ -2,7 +2,7 @@
  * The driver of the database property tests (properties-postgres.test.ts, properties-mysql.test.ts): the same
  * properties for every engine, a rotation driven through DatabaseRotationStrategy with an in-memory context. A test
  * file describes its engine (how to create, log in as, snapshot and drop users, its user-name rules, how it quotes a
- * password) and calls the properties from its `it`s.
+ * password) and declares the tests with `describeProperties`.
  */
 import fc from 'fast-check';
 import { ApplyFailedError, VerificationFailedError } from '../../../lambdas/core/errors';
@@ -27,7 +27,7 @@ const FC_PARAMS = {
   interruptAfterTimeLimit: 90_000,
   markInterruptAsFailure: false,
 };
-export const TEST_TIMEOUT_MS = 150_000;
+const TEST_TIMEOUT_MS = 150_000;
 
 /** What the properties need of an engine; `Setup` is what its alternating-users property varies besides the names. */
 export interface PropertyEngine<Setup> {
@@ -295,8 +295,34 @@ export class PropertyHarness<Setup> {
     }
   }
 
-  /** The password settings the properties rely on: an empty rotation:exclude-characters allows every punctuation. */
-  async generatesEveryPunctuation(): Promise<void> {
+  /**
+   * Declares the tests: the password settings the properties rely on, then the properties, in a describe named after
+   * the engine (`label`); `alternating` names the alternating-users property, `more` adds the engine's own tests.
+   */
+  describeProperties(label: string, alternating: string, more: () => void = () => undefined): void {
+    describe('the password settings these properties rely on', () => {
+      it('generates from every punctuation character when the tag rotation:exclude-characters is empty', () =>
+        this.generatesEveryPunctuation());
+    });
+
+    describe(`DatabaseRotationStrategy (${label}) with adversarial user names and passwords (property)`, () => {
+      it(
+        'single user: the new password logs in, the old one is refused, nothing else changes, no password is logged',
+        () => this.singleUser(),
+        TEST_TIMEOUT_MS,
+      );
+      it(alternating, () => this.alternatingUsers(), TEST_TIMEOUT_MS);
+      it(
+        'refused logins fail with errors that name the user and no password',
+        () => this.refusedLogins(),
+        TEST_TIMEOUT_MS,
+      );
+      more();
+    });
+  }
+
+  /** An empty rotation:exclude-characters allows every punctuation character. */
+  private async generatesEveryPunctuation(): Promise<void> {
     const versions = this.versions(this.engine.secretValue('app', 'Initial-pw-1'), {
       kind: 'generated',
       length: 4096,
@@ -307,8 +333,8 @@ export class PropertyHarness<Setup> {
     expect(missing).toEqual([]);
   }
 
-  /** Single user: the new password logs in, the old one is refused, nothing else changes, no password is logged. */
-  async singleUser(): Promise<void> {
+  /** The new password logs in, the old one is refused, nothing else changes, no password is logged. */
+  private async singleUser(): Promise<void> {
     const { engine, logLines } = this;
     await fc.assert(
       fc.asyncProperty(
@@ -346,10 +372,10 @@ export class PropertyHarness<Setup> {
   }
 
   /**
-   * Alternating users: the clone gets the new password and the same privileges, nothing else changes; a second
-   * rotation sets the first user again.
+   * The clone gets the new password and the same privileges, nothing else changes; a second rotation sets the first
+   * user again.
    */
-  async alternatingUsers(): Promise<void> {
+  private async alternatingUsers(): Promise<void> {
     const { engine, logLines } = this;
     const { names, alternating } = engine;
     await fc.assert(
@@ -400,8 +426,7 @@ export class PropertyHarness<Setup> {
     );
   }
 
-  /** Refused logins fail with errors that name the user and no password. */
-  async refusedLogins(): Promise<void> {
+  private async refusedLogins(): Promise<void> {
     const { engine, logLines } = this;
     await fc.assert(
       fc.asyncProperty(this.usernames, anyPassword, anyPassword, async (user, initial, wrong) => {

@@ -22,7 +22,7 @@ import { MYSQL_ENGINE } from '../../../lambdas/mysql/engine';
 import { sharedMariaDb } from '../../support';
 import { DOUBLE_ENCODED, mysqlSnapshot, snapshotDiff } from '../../support/db-snapshot';
 import { mysqlPrivileges } from '../../support/mysql-privileges';
-import { type NameRules, PropertyHarness, SUFFIX, TEST_TIMEOUT_MS } from './properties-harness';
+import { type NameRules, PropertyHarness, SUFFIX } from './properties-harness';
 
 const server = sharedMariaDb();
 const strategy = new DatabaseRotationStrategy(MYSQL_ENGINE);
@@ -229,46 +229,27 @@ const harness = new PropertyHarness<boolean>({
   },
 });
 
-describe('the password settings these properties rely on', () => {
-  it('generates from every punctuation character when the tag rotation:exclude-characters is empty', () =>
-    harness.generatesEveryPunctuation());
-});
-
-describe('DatabaseRotationStrategy (MariaDB) with adversarial user names and passwords (property)', () => {
-  it(
-    'single user: the new password logs in, the old one is refused, nothing else changes, no password is logged',
-    () => harness.singleUser(),
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'alternating users: the clone gets the new password and the same privileges on every host, nothing else ' +
-      'changes; a second rotation sets the first user again',
-    () => harness.alternatingUsers(),
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'refused logins fail with errors that name the user and no password',
-    () => harness.refusedLogins(),
-    TEST_TIMEOUT_MS,
-  );
-
-  it('fails setSecret cleanly for a user named in single quotes, which the server never lets log in', async () => {
-    const user = "'quoted app'";
-    const initial = `Initial-${PUNCTUATION}`;
-    await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', initial]);
-    try {
-      const versions = harness.versions(secretValue(user, initial), { kind: 'fixed', value: `New-${PUNCTUATION}` });
-      const before = await mysqlSnapshot(admin);
-      versions.pending = await strategy.createCredential(versions.context('createSecret'));
-      const error = await strategy.applyCredential(versions.context('setSecret')).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ApplyFailedError);
-      expect((error as Error).message).toMatch(/cannot log into MySQL .* as 'quoted app' .*Access denied/);
-      harness.expectNoPassword([String(error), (error as Error).stack ?? ''], [initial, `New-${PUNCTUATION}`]);
-      expect(snapshotDiff(before, await mysqlSnapshot(admin))).toEqual({ added: [], removed: [] });
-    } finally {
-      await dropUsers(user);
-    }
-  });
-});
+harness.describeProperties(
+  'MariaDB',
+  'alternating users: the clone gets the new password and the same privileges on every host, nothing else ' +
+    'changes; a second rotation sets the first user again',
+  () => {
+    it('fails setSecret cleanly for a user named in single quotes, which the server never lets log in', async () => {
+      const user = "'quoted app'";
+      const initial = `Initial-${PUNCTUATION}`;
+      await admin.query('CREATE USER ?@? IDENTIFIED BY ?', [user, '%', initial]);
+      try {
+        const versions = harness.versions(secretValue(user, initial), { kind: 'fixed', value: `New-${PUNCTUATION}` });
+        const before = await mysqlSnapshot(admin);
+        versions.pending = await strategy.createCredential(versions.context('createSecret'));
+        const error = await strategy.applyCredential(versions.context('setSecret')).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ApplyFailedError);
+        expect((error as Error).message).toMatch(/cannot log into MySQL .* as 'quoted app' .*Access denied/);
+        harness.expectNoPassword([String(error), (error as Error).stack ?? ''], [initial, `New-${PUNCTUATION}`]);
+        expect(snapshotDiff(before, await mysqlSnapshot(admin))).toEqual({ added: [], removed: [] });
+      } finally {
+        await dropUsers(user);
+      }
+    });
+  },
+);

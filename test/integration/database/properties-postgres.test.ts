@@ -18,7 +18,7 @@ import { sharedPostgres } from '../../support';
 import { pgSnapshot } from '../../support/db-snapshot';
 import { pgPrivilegePair, pgPrivileges } from '../../support/pg-privileges';
 import { postgresUnderTest } from './db-fixture';
-import { type NameRules, PropertyHarness, TEST_TIMEOUT_MS } from './properties-harness';
+import { type NameRules, PropertyHarness } from './properties-harness';
 
 const server = sharedPostgres();
 const MAX_BYTES = 63;
@@ -152,30 +152,11 @@ const harness = new PropertyHarness<Attributes>({
   },
 });
 
-describe('the password settings these properties rely on', () => {
-  it('generates from every punctuation character when the tag rotation:exclude-characters is empty', () =>
-    harness.generatesEveryPunctuation());
-});
-
-describe('DatabaseRotationStrategy (PostgreSQL) with adversarial user names and passwords (property)', () => {
-  it(
-    'single user: the new password logs in, the old one is refused, nothing else changes, no password is logged',
-    () => harness.singleUser(),
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'alternating users: the clone gets the new password and the same privileges, nothing else changes; a second rotation sets the first user again',
-    () => harness.alternatingUsers(),
-    TEST_TIMEOUT_MS,
-  );
-
-  it(
-    'refused logins fail with errors that name the user and no password',
-    () => harness.refusedLogins(),
-    TEST_TIMEOUT_MS,
-  );
-});
+harness.describeProperties(
+  'PostgreSQL',
+  'alternating users: the clone gets the new password and the same privileges, nothing else changes; a second ' +
+    'rotation sets the first user again',
+);
 
 /** Gives `user` one of every kind of privilege the sync copies, on the fixture objects. */
 async function grantEverything(user: string): Promise<void> {
