@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { bundlePath } from '../../../lambdas/registry';
 import type { PostgresServer } from '../../support';
+import { postgresUnderTest } from '../database/db-fixture';
 
 export const ROOT = resolve(__dirname, '../../..');
 export const POSTGRES_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:rotation-postgres';
@@ -27,16 +28,6 @@ export async function createRole(server: PostgresServer, name: string, password:
 }
 
 /** The SQLSTATE of a plaintext login as `user`, or 'ok' when it logs in (and `SELECT 1` works). */
-export async function tryLogin(server: PostgresServer, user: string, password: string): Promise<string> {
-  const client = new Client({ host: server.host, port: server.port, user, password, database: 'postgres' });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-    return 'ok';
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
+export function tryLogin(server: PostgresServer, user: string, password: string): Promise<string> {
+  return postgresUnderTest(() => server).tryLogin(user, password);
 }
