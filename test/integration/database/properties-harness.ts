@@ -227,7 +227,7 @@ export class Versions {
 export class PropertyHarness<Setup> {
   private readonly logLines: string[] = [];
   private readonly engine: PropertyEngine<Setup>;
-  readonly masterArn: string;
+  private readonly masterArn: string;
   private readonly usernames: fc.Arbitrary<string>;
   private readonly newPassword: fc.Arbitrary<NewPassword>;
 
