@@ -1,5 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import { redactText } from '../core/redaction';
+import { secureContextFor } from '../database/tls';
 import type {
   DirectDriver,
   DirectTarget,
@@ -28,7 +29,7 @@ export function clientConfig(target: DirectTarget, tls: TlsTrust | false): Clien
     password: target.password,
     database: target.dbname,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    ssl: tls === false ? false : { rejectUnauthorized: true, ca: tls.ca },
+    ssl: tls === false ? false : { rejectUnauthorized: true, secureContext: secureContextFor(tls) },
   };
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { rootCertificates } from 'node:tls';
 import { ConfigurationError } from '../../../lambdas/core/errors';
 import { RDS_CA_BUNDLE } from '../../../lambdas/database/rds-ca-bundle';
-import { tlsTrust } from '../../../lambdas/database/tls';
+import { secureContextFor, tlsTrust } from '../../../lambdas/database/tls';
 import { splitPem } from '../../../scripts/refresh-rds-ca';
 import { selfSignedCert } from '../../support';
 
@@ -64,5 +64,13 @@ describe('tlsTrust', () => {
     const junk = join(dir, 'junk.pem');
     await writeFile(junk, 'not a certificate');
     expect(() => tlsTrust(junk, 'app/db')).toThrow(/must hold PEM certificates/);
+  });
+});
+
+describe('secureContextFor', () => {
+  it('builds the TLS context of a trust once, not per connection', () => {
+    const trust = tlsTrust(undefined, 'app/db');
+    expect(secureContextFor(trust)).toBe(secureContextFor(trust));
+    expect(secureContextFor({ ca: trust.ca })).not.toBe(secureContextFor(trust));
   });
 });
