@@ -1,6 +1,9 @@
 import type { Logger } from '../core/logger';
 import type { Connector, DirectDriver, LoginAs, LoginResult, TlsTrust } from './types';
 
+/** Connection timeout of a direct login, as AWS's sample functions use. */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 /**
  * Direct connections (pg, mysql2). TLS with verification unless the secret says `"ssl": false`, which is logged as a
  * warning on every login; never a fallback from TLS to plaintext.

@@ -1,6 +1,7 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { type Connection, type ConnectionOptions, createConnection } from 'mysql2/promise';
 import { redactText } from '../core/redaction';
+import { CONNECT_TIMEOUT_MS } from '../database/direct';
 import type {
   DirectDriver,
   DirectTarget,
@@ -10,9 +11,6 @@ import type {
   SqlValue,
   TlsTrust,
 } from '../database/types';
-
-/** Connection timeout, as AWS's sample functions use. */
-export const CONNECT_TIMEOUT_MS = 5000;
 
 /**
  * Server error numbers of a refused login: ER_ACCESS_DENIED_ERROR (1045), ER_ACCESS_DENIED_NO_PASSWORD_ERROR (1698),

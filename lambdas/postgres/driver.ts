@@ -1,5 +1,6 @@
 import { Client, type ClientConfig } from 'pg';
 import { redactText } from '../core/redaction';
+import { CONNECT_TIMEOUT_MS } from '../database/direct';
 import { secureContextFor } from '../database/tls';
 import type {
   DirectDriver,
@@ -10,9 +11,6 @@ import type {
   SqlValue,
   TlsTrust,
 } from '../database/types';
-
-/** Connection timeout, as AWS's sample functions use. */
-export const CONNECT_TIMEOUT_MS = 5000;
 
 /** SQLSTATEs of a refused login: invalid_password, invalid_authorization_specification. */
 const AUTH_FAILURES = new Set(['28P01', '28000']);
