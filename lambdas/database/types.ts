@@ -88,8 +88,6 @@ export interface DirectTarget {
 
 /** The SQL an engine needs. Every method takes an open session; none of them logs a password. */
 export interface DatabaseDialect {
-  /** 'PostgreSQL' or 'MySQL', for messages. */
-  readonly engineName: string;
   /**
    * The other user of an alternating pair: `<username>_clone`, shortened to fit the engine's limit for `engine` (the
    * secret's `engine` field: MySQL and MariaDB differ), or `<username>` without `_clone`.

@@ -161,8 +161,6 @@ async function syncHost(
  * single quotes, escaped for the session's sql_mode (see quote.ts).
  */
 export const MYSQL_DIALECT: DatabaseDialect = {
-  engineName: 'MySQL',
-
   cloneUsername(username: string, engine: string): string {
     if (username.endsWith(CLONE_SUFFIX) && username.length > CLONE_SUFFIX.length) {
       return username.slice(0, -CLONE_SUFFIX.length);

@@ -97,8 +97,6 @@ async function role(session: SqlSession, name: string): Promise<SqlRow | undefin
 export const LOCK_TIMEOUT = '5s';
 
 export const POSTGRES_DIALECT: DatabaseDialect = {
-  engineName: 'PostgreSQL',
-
   cloneUsername(username: string): string {
     return postgresCloneUsername(username);
   },

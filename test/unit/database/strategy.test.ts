@@ -41,7 +41,6 @@ function fakeDialect(db: FakeDatabase): DatabaseDialect {
     if (db.failNext === what) throw new Error(`${what} failed: permission denied`);
   };
   return {
-    engineName: 'Fake',
     cloneUsername: (u) => (u.endsWith('_clone') ? u.slice(0, -6) : `${u.slice(0, 10)}_clone`),
     async setOwnPassword(session, password) {
       check('setOwnPassword');
